@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from .models import Quartiere, User
+
+
+class GroupedByAmbito(BaseChoiceIterator):
+    """Lazy choices, so that the query runs when the select is rendered, not at import."""
+
+    def __init__(self, field: "QuartiereChoiceField"):
+        self.field = field
+
+    def __iter__(self):
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for quartiere in self.field.queryset:
+            groups.setdefault(str(quartiere.ambito), []).append((quartiere.slug, quartiere.name))
+        yield ("", self.field.empty_label)
+        yield from groups.items()
+
+
+class QuartiereChoiceField(forms.ModelChoiceField):
+    """A select of the quartieri grouped by ambito, as the city presents them."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Quartiere.objects.with_ambito(),
+            to_field_name="slug",
+            empty_label=_("Scegli un quartiere o una frazione"),
+            **kwargs,
+        )
+
+    def _get_choices(self):
+        return GroupedByAmbito(self)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class QuartiereFinderForm(forms.Form):
+    quartiere = QuartiereChoiceField(
+        label=_("Il tuo quartiere"),
+        error_messages={"invalid_choice": _("Il quartiere scelto non esiste: scegline uno dall'elenco.")},
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    quartiere = QuartiereChoiceField(
+        label=_("Quartiere di residenza"),
+        required=False,
+        help_text=_("Serve a mostrarti prima ciò che accade vicino a te."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "first_name",
+            "last_name",
+            "quartiere",
+            "email_notifications",
+            "notify_elections",
+            "notify_calendar",
+            "notify_agreements",
+            "notify_volunteering",
+        ]

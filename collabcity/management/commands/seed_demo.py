@@ -1,0 +1,105 @@
+"""Load the city of Reggio Emilia and one demo account per role; safe to run again."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+
+from centri_sociali.models import Centre
+from collabcity import city_data
+from collabcity.models import Ambito, Organisation, Quartiere, User
+from collabcity.roles import Role
+from collabcity.services import assign_role
+
+# Demo accounts only ever exist on development machines: the command refuses production.
+DEMO_PASSWORD = "collabcity-demo"  # noqa: S105
+DEMO_ACCOUNTS = [
+    # (e-mail, first name, last name, role or None for a citizen, superuser)
+    ("admin@demo.collabcity.it", "Amministratrice", "Demo", None, True),
+    ("personale@demo.collabcity.it", "Paola", "Personale", Role.MUNICIPAL_STAFF, False),
+    ("gestore@demo.collabcity.it", "Giorgio", "Gestore", Role.CENTRE_MANAGER, False),
+    ("scrutatore@demo.collabcity.it", "Sara", "Scrutatrice", Role.POLL_WORKER, False),
+    ("coordinatore@demo.collabcity.it", "Carlo", "Coordinatore", Role.VOLUNTEER_COORDINATOR, False),
+    ("cittadina@demo.collabcity.it", "Chiara", "Cittadina", None, False),
+]
+DEMO_MANAGED_CENTRE = "Centro sociale Orologio"
+DEMO_HOME_QUARTIERE = "Orologio"
+
+
+class Command(BaseCommand):
+    help = "Carica i quartieri, i centri sociali, le organizzazioni e gli account dimostrativi."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo crea account con password nota: non va usato in produzione.")
+        with transaction.atomic():
+            self.load_city()
+            accounts = self.load_accounts()
+        self.stdout.write(self.style.SUCCESS("Dati dimostrativi caricati."))
+        self.stdout.write(f"Account dimostrativi (password per tutti: {DEMO_PASSWORD}):")
+        for email, label in accounts:
+            self.stdout.write(f"  {email:34} {label}")
+
+    def load_city(self) -> None:
+        for entry in city_data.AMBITI:
+            ambito, _ = Ambito.objects.update_or_create(
+                code=entry["code"],
+                defaults={"name": entry["name"], "slug": slugify(f"ambito-{entry['code']}")},
+            )
+            for name in entry["quartieri"]:
+                Quartiere.objects.update_or_create(
+                    name=name, defaults={"slug": slugify(name), "ambito": ambito}
+                )
+        for entry in city_data.ORGANISATIONS:
+            Organisation.objects.update_or_create(
+                name=entry["name"],
+                defaults={
+                    "slug": slugify(entry["name"]),
+                    "kind": entry["kind"],
+                    "description": entry.get("description", ""),
+                },
+            )
+        for entry in city_data.CENTRES:
+            organisation = (
+                Organisation.objects.get(name=entry["organisation"])
+                if entry["organisation"]
+                else None
+            )
+            Centre.objects.update_or_create(
+                name=entry["name"],
+                defaults={
+                    "slug": slugify(entry["name"]),
+                    "kind": entry["kind"],
+                    "address": entry["address"],
+                    "quartiere": Quartiere.objects.get(name=entry["quartiere"]),
+                    "organisation": organisation,
+                },
+            )
+
+    def load_accounts(self) -> list[tuple[str, str]]:
+        printed = []
+        for email, first_name, last_name, role, superuser in DEMO_ACCOUNTS:
+            user, _ = User.objects.update_or_create(
+                email=email,
+                defaults={
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "is_superuser": superuser,
+                    "is_staff": superuser,
+                    "quartiere": Quartiere.objects.get(name=DEMO_HOME_QUARTIERE),
+                },
+            )
+            # Reset on every run so that the password printed below is always the right one.
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            if role:
+                assign_role(user=user, role=role)
+            if role == Role.CENTRE_MANAGER:
+                Centre.objects.get(name=DEMO_MANAGED_CENTRE).managers.add(user)
+            label = "amministratore" if superuser else (role.label if role else "cittadina")
+            printed.append((email, str(label)))
+        return printed

@@ -1,0 +1,223 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person with an account; the e-mail address is the login."""
+
+    username = None
+    email = models.EmailField(_("indirizzo e-mail"), unique=True)
+    quartiere = models.ForeignKey(
+        "collabcity.Quartiere",
+        verbose_name=_("quartiere di residenza"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
+    )
+    email_notifications = models.BooleanField(
+        _("ricevi le notifiche anche per e-mail"),
+        default=True,
+        help_text=_("Le notifiche arrivano sempre nella tua casella del portale."),
+    )
+    notify_elections = models.BooleanField(_("elezioni e consulte"), default=True)
+    notify_calendar = models.BooleanField(_("attività dei centri sociali"), default=True)
+    notify_agreements = models.BooleanField(_("accordi di cittadinanza"), default=True)
+    notify_volunteering = models.BooleanField(_("volontariato civico"), default=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utente")
+        verbose_name_plural = _("utenti")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def has_role(self, role: str) -> bool:
+        return self.is_active and (
+            self.is_superuser or self.groups.filter(name=role).exists()
+        )
+
+
+class Ambito(models.Model):
+    """One of the nine ambiti territoriali: each has its own consulta."""
+
+    code = models.CharField(_("lettera"), max_length=1, unique=True)
+    name = models.CharField(_("nome"), max_length=120)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        verbose_name = _("ambito territoriale")
+        verbose_name_plural = _("ambiti territoriali")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class QuartiereQuerySet(models.QuerySet):
+    def with_ambito(self):
+        return self.select_related("ambito").order_by("ambito__code", "name")
+
+
+class Quartiere(models.Model):
+    """A quartiere or frazione of the city, grouped into one ambito."""
+
+    name = models.CharField(_("nome"), max_length=120, unique=True)
+    slug = models.SlugField(unique=True)
+    ambito = models.ForeignKey(
+        Ambito, verbose_name=_("ambito"), on_delete=models.PROTECT, related_name="quartieri"
+    )
+
+    objects = QuartiereQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quartiere")
+        verbose_name_plural = _("quartieri")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("quartiere_detail", kwargs={"slug": self.slug})
+
+
+class Organisation(models.Model):
+    """An association, school, Third-Sector body or the Comune itself."""
+
+    class Kind(models.TextChoices):
+        COMUNE = "comune", _("Comune")
+        APS = "aps", _("Associazione di promozione sociale (APS)")
+        ODV = "odv", _("Organizzazione di volontariato (ODV)")
+        ETS = "ets", _("Altro ente del Terzo Settore (ETS)")
+        ASSOCIATION = "associazione", _("Associazione")
+        SCHOOL = "scuola", _("Scuola")
+        COOPERATIVE = "cooperativa", _("Cooperativa sociale")
+        INFORMAL_GROUP = "gruppo_informale", _("Gruppo informale")
+
+    name = models.CharField(_("nome"), max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("descrizione"), blank=True)
+    quartiere = models.ForeignKey(
+        Quartiere,
+        verbose_name=_("quartiere della sede"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    address = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    website = models.URLField(_("sito web"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("organizzazione")
+        verbose_name_plural = _("organizzazioni")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NotificationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(delivered_at__isnull=True)
+
+    def delivered(self):
+        return self.filter(delivered_at__isnull=False)
+
+    def unread(self):
+        return self.delivered().filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Outbox row: written with the event that causes it, delivered later by Celery."""
+
+    class Topic(models.TextChoices):
+        ACCOUNT = "account", _("Account")
+        ELECTIONS = "elections", _("Elezioni e consulte")
+        CALENDAR = "calendar", _("Attività dei centri sociali")
+        AGREEMENTS = "agreements", _("Accordi di cittadinanza")
+        VOLUNTEERING = "volunteering", _("Volontariato civico")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("destinatario"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    topic = models.CharField(_("argomento"), max_length=20, choices=Topic.choices)
+    subject = models.CharField(_("oggetto"), max_length=200)
+    body = models.TextField(_("testo"))
+    url = models.CharField(_("collegamento"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("consegnata il"), null=True, blank=True)
+    emailed = models.BooleanField(_("inviata per e-mail"), default=False)
+    read_at = models.DateTimeField(_("letta il"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentativi di consegna"), default=0)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notifica")
+        verbose_name_plural = _("notifiche")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="notification_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.delivered_at is not None
+
+    def wants_email(self) -> bool:
+        topic_preference = {
+            self.Topic.ACCOUNT: True,
+            self.Topic.ELECTIONS: self.recipient.notify_elections,
+            self.Topic.CALENDAR: self.recipient.notify_calendar,
+            self.Topic.AGREEMENTS: self.recipient.notify_agreements,
+            self.Topic.VOLUNTEERING: self.recipient.notify_volunteering,
+        }
+        return self.recipient.email_notifications and topic_preference[self.topic]

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("CollabCity – amministrazione")
+admin.site.site_title = _("CollabCity")
+admin.site.index_title = _("Gestione del portale")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("quartieri/", views.quartiere_list, name="quartiere_list"),
+    path("quartieri/<slug:slug>/", views.quartiere_detail, name="quartiere_detail"),
+    path("profilo/", views.profile, name="profile"),
+    path("notifiche/", views.inbox, name="inbox"),
+    path("notifiche/lette/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("healthz", views.healthz, name="healthz"),
+    path("consulte/", include("consulte.urls")),
+    path("accordi/", include("accordi.urls")),
+    path("centri-sociali/", include("centri_sociali.urls")),
+    path("volontariato/", include("volontariato.urls")),
+    path("account/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from centri_sociali.models import Centre
+
+from . import notifications
+from .celery import app as celery_app
+from .forms import ProfileForm, QuartiereFinderForm
+from .models import Ambito, Notification, Quartiere
+
+INBOX_PAGE_SIZE = 20
+
+
+def _ambiti_with_quartieri():
+    return Ambito.objects.prefetch_related(
+        Prefetch("quartieri", queryset=Quartiere.objects.order_by("name"))
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "collabcity/home.html",
+        {
+            "finder": QuartiereFinderForm(),
+            "ambiti": _ambiti_with_quartieri(),
+            "centre_count": Centre.objects.filter(kind=Centre.Kind.CENTRO_SOCIALE).count(),
+        },
+    )
+
+
+def quartiere_list(request: HttpRequest) -> HttpResponse:
+    finder = QuartiereFinderForm(request.GET or None)
+    if finder.is_bound:
+        if finder.is_valid():
+            return redirect(finder.cleaned_data["quartiere"])
+        messages.error(request, finder.errors["quartiere"][0])
+    return render(
+        request,
+        "collabcity/quartiere_list.html",
+        {"finder": QuartiereFinderForm(), "ambiti": _ambiti_with_quartieri()},
+    )
+
+
+def quartiere_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    quartiere = get_object_or_404(Quartiere.objects.select_related("ambito"), slug=slug)
+    return render(
+        request,
+        "collabcity/quartiere_detail.html",
+        {
+            "quartiere": quartiere,
+            "neighbours": quartiere.ambito.quartieri.exclude(pk=quartiere.pk).order_by("name"),
+            "centres": Centre.objects.for_listing().filter(quartiere=quartiere),
+            "organisations": quartiere.organisations.order_by("name"),
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Il tuo profilo è stato aggiornato."))
+            return redirect("profile")
+        messages.error(request, _("Il profilo non è stato salvato: correggi i campi indicati."))
+    return render(request, "collabcity/profile.html", {"form": form})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    delivered = Notification.objects.filter(recipient=request.user).delivered()
+    page = Paginator(delivered, INBOX_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "collabcity/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    raw_id = request.POST.get("notification")
+    if raw_id is None:
+        notifications.mark_read(user=request.user)
+        messages.success(request, _("Tutte le notifiche sono segnate come lette."))
+    elif raw_id.isdigit():
+        notifications.mark_read(user=request.user, notification_ids=[int(raw_id)])
+    else:
+        messages.error(request, _("Notifica non valida."))
+    return redirect("inbox")
+
+
+def _broker_state() -> str:
+    if celery_app.conf.task_always_eager:
+        return "eager"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        return "unavailable"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: 503 only when the database, without which nothing works, is down."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except DatabaseError:
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"database": database, "broker": _broker_state()}, status=status)
