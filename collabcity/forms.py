@@ -39,7 +39,9 @@ class QuartiereChoiceField(forms.ModelChoiceField):
 class QuartiereFinderForm(forms.Form):
     quartiere = QuartiereChoiceField(
         label=_("Il tuo quartiere"),
-        error_messages={"invalid_choice": _("Il quartiere scelto non esiste: scegline uno dall'elenco.")},
+        error_messages={
+            "invalid_choice": _("Il quartiere scelto non esiste: scegline uno dall'elenco.")
+        },
     )
 
 

@@ -64,9 +64,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     def has_role(self, role: str) -> bool:
-        return self.is_active and (
-            self.is_superuser or self.groups.filter(name=role).exists()
-        )
+        return self.is_active and (self.is_superuser or self.groups.filter(name=role).exists())
 
 
 class Ambito(models.Model):

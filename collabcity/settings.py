@@ -114,6 +114,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 
 # django-allauth: e-mail is the login, and must be verified before it is used.
+ACCOUNT_ADAPTER = "collabcity.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -143,7 +144,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # served from node_modules so that no vendored copy can drift from the declared version.
 BOOTSTRAP_ITALIA_DIST = BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"
 STATICFILES_DIRS = [
-    *[(f"bootstrap-italia/{part}", BOOTSTRAP_ITALIA_DIST / part) for part in ("css", "js", "fonts", "svg")],
+    *[
+        (f"bootstrap-italia/{part}", BOOTSTRAP_ITALIA_DIST / part)
+        for part in ("css", "js", "fonts", "svg")
+    ],
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 STORAGES = {
@@ -232,3 +236,6 @@ LOGGING = {
 
 # Absolute address of the portal, for links in e-mails sent outside a request.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# One catalogue for the whole project: `manage.py makemessages -l en` from the top folder.
+LOCALE_PATHS = [BASE_DIR / "collabcity" / "locale"]

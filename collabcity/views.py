@@ -111,7 +111,7 @@ def _broker_state() -> str:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers: 503 only when the database, without which nothing works, is down."""
+    """State of the services for load balancers: 503 only when the database is down."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

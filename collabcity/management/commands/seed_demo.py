@@ -32,7 +32,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("seed_demo crea account con password nota: non va usato in produzione.")
+            raise CommandError(
+                "seed_demo crea account con password nota: non va usato in produzione."
+            )
         with transaction.atomic():
             self.load_city()
             accounts = self.load_accounts()
