@@ -19,9 +19,6 @@ class AccountAdapter(DefaultAccountAdapter):
             logger.exception("E-mail %s to %s not sent", template_prefix, email)
             messages.error(
                 context.request,
-                _(
-                    "Non siamo riusciti a inviare l'e-mail a %(email)s. "
-                    "Riprova tra qualche minuto."
-                )
+                _("Non siamo riusciti a inviare l'e-mail a %(email)s. Riprova tra qualche minuto.")
                 % {"email": email},
             )

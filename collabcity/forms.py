@@ -52,6 +52,12 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Serve a mostrarti prima ciò che accade vicino a te."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The select's options carry slugs, while a ModelForm's initial value is the pk.
+        if self.instance.quartiere_id:
+            self.initial["quartiere"] = self.instance.quartiere.slug
+
     class Meta:
         model = User
         fields = [

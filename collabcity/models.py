@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,7 +81,13 @@ class Ambito(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code} – {self.name}"
+        label = gettext("Ambito %(code)s") % {"code": self.code}
+        return f"{label} – {self.name}" if self.has_own_name else label
+
+    @property
+    def has_own_name(self) -> bool:
+        """Some ambiti have no published name and are known by their letter alone."""
+        return self.name != f"Ambito {self.code}"
 
 
 class QuartiereQuerySet(models.QuerySet):

@@ -193,3 +193,12 @@ def test_sign_up_survives_a_mail_server_that_is_down(client, db):
     assert User.objects.filter(email="giulia@example.org").exists()
     follow = client.get(response["Location"])
     assert "Non siamo riusciti a inviare l&#x27;e-mail" in follow.content.decode()
+
+
+def test_profile_form_shows_the_saved_quartiere_selected(citizen_client, citizen):
+    citizen.quartiere = QuartiereFactory(name="Ospizio")
+    citizen.save()
+
+    body = citizen_client.get("/profilo/").content.decode()
+
+    assert '<option value="ospizio" selected>' in body

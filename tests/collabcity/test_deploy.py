@@ -11,7 +11,9 @@ PROJECT = Path(settings.BASE_DIR)
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     """Run manage.py in a fresh process, as a deployment would, with env on top of ours."""
-    inherited = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
+    # Neither the test key nor the browser tests' async switch belongs to a deployment.
+    dropped = {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    inherited = {key: value for key, value in os.environ.items() if key not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,

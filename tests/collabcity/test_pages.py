@@ -11,7 +11,11 @@ from tests.factories import (
 
 @pytest.fixture
 def rosta_nuova(db):
-    return QuartiereFactory(name="Rosta Nuova")
+    return QuartiereFactory(
+        name="Rosta Nuova",
+        ambito__code="D",
+        ambito__name="Quartieri urbani tra il Crostolo e il Rodano",
+    )
 
 
 def test_home_is_in_italian_and_leads_to_the_four_programmes(client, rosta_nuova):
@@ -87,6 +91,7 @@ def test_programme_pages_render(client, db, path):
 
 def test_consulte_page_lists_one_consulta_per_ambito(client, rosta_nuova):
     body = client.get("/consulte/").content.decode()
+    assert "Consulta dell'ambito D" in body
     assert rosta_nuova.ambito.name in body
     assert rosta_nuova.get_absolute_url() in body
 

@@ -1,11 +1,6 @@
-import os
 import shutil
 
 import pytest
-
-# Playwright's sync API keeps an event loop running in the test thread; the tests still talk
-# to the database synchronously, which is safe here because nothing else uses that loop.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -26,6 +21,23 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sync_database_access_beside_playwright():
+    # Playwright's sync API keeps an event loop running in the test thread; the tests (and the
+    # creation of the test database, which may come after the browser started) still talk to
+    # the database synchronously, which is safe here because nothing else uses that loop.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A browser set to Italian, as most of the portal's citizens have; the portal follows
+    # Accept-Language until the person picks a language with the switch.
+    return {**browser_context_args, "locale": "it-IT"}
 
 
 @pytest.fixture
