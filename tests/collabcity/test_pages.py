@@ -39,7 +39,10 @@ def test_home_runs_a_fixed_number_of_queries(client, db, django_assert_max_num_q
 def test_english_is_available_from_the_language_switch(client, db):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
 
-    assert '<html lang="en"' in response.content.decode()
+    body = response.content.decode()
+    assert '<html lang="en"' in body
+    assert "Municipality of Reggio Emilia" in body
+    assert "Comune di Reggio Emilia" not in body
 
 
 def test_quartiere_finder_leads_to_the_chosen_quartiere(client, rosta_nuova):
