@@ -4,7 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.views.defaults import server_error
 
 PROJECT = Path(settings.BASE_DIR)
 
@@ -41,3 +45,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DJANGO_ENV="production")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_render_with_the_production_static_manifest(client, tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    for path in ["/", "/account/login/", "/pagina-che-non-esiste/"]:
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        assert "/static/bootstrap-italia/css/bootstrap-italia.min." in response.content.decode()
+    assert server_error(RequestFactory().get("/")).status_code == 500
