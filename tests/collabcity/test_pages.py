@@ -135,3 +135,15 @@ def test_inbox_with_a_page_out_of_range_shows_the_last_page(citizen_client, citi
     NotificationFactory(recipient=citizen, delivered_at=timezone.now())
     assert citizen_client.get("/notifiche/", {"pagina": "999"}).status_code == 200
     assert citizen_client.get("/notifiche/", {"pagina": "abc"}).status_code == 200
+
+
+def test_inbox_pagination_is_elided_and_keeps_the_other_parameters(citizen_client, citizen):
+    NotificationFactory.create_batch(20 * 15, recipient=citizen, delivered_at=timezone.now())
+
+    body = citizen_client.get(
+        "/notifiche/", {"pagina": "8", "argomento": "account"}
+    ).content.decode()
+
+    assert 'href="?pagina=9&amp;argomento=account"' in body
+    assert body.count('<span class="page-link" aria-hidden="true">') == 2  # the two gaps
+    assert 'href="?pagina=3&amp;' not in body
