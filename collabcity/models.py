@@ -68,12 +68,21 @@ class User(AbstractUser):
         return self.is_active and (self.is_superuser or self.groups.filter(name=role).exists())
 
 
+class AmbitoQuerySet(models.QuerySet):
+    def with_quartieri(self):
+        return self.prefetch_related(
+            models.Prefetch("quartieri", queryset=Quartiere.objects.order_by("name"))
+        )
+
+
 class Ambito(models.Model):
     """One of the nine ambiti territoriali: each has its own consulta."""
 
     code = models.CharField(_("lettera"), max_length=1, unique=True)
     name = models.CharField(_("nome"), max_length=120)
     slug = models.SlugField(unique=True)
+
+    objects = AmbitoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ambito territoriale")

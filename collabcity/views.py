@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,19 +18,13 @@ from .models import Ambito, Notification, Quartiere
 INBOX_PAGE_SIZE = 20
 
 
-def _ambiti_with_quartieri():
-    return Ambito.objects.prefetch_related(
-        Prefetch("quartieri", queryset=Quartiere.objects.order_by("name"))
-    )
-
-
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collabcity/home.html",
         {
             "finder": QuartiereFinderForm(),
-            "ambiti": _ambiti_with_quartieri(),
+            "ambiti": Ambito.objects.with_quartieri(),
             "centre_count": Centre.objects.filter(kind=Centre.Kind.CENTRO_SOCIALE).count(),
         },
     )
@@ -46,7 +39,7 @@ def quartiere_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collabcity/quartiere_list.html",
-        {"finder": QuartiereFinderForm(), "ambiti": _ambiti_with_quartieri()},
+        {"finder": QuartiereFinderForm(), "ambiti": Ambito.objects.with_quartieri()},
     )
 
 
