@@ -7,6 +7,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+import accordi.schedule
+import centri_sociali.schedule
+import consulte.schedule
+import volontariato.schedule
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -149,6 +154,7 @@ STATICFILES_DIRS = [
         for part in ("css", "js", "fonts", "svg")
     ],
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -190,11 +196,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Each app declares its periodic tasks in its own schedule.py (plain data, no Django imports).
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {
         "task": "collabcity.tasks.deliver_pending_notifications",
         "schedule": 60.0,
     },
+    **consulte.schedule.BEAT_SCHEDULE,
+    **accordi.schedule.BEAT_SCHEDULE,
+    **centri_sociali.schedule.BEAT_SCHEDULE,
+    **volontariato.schedule.BEAT_SCHEDULE,
 }
 
 EMAIL_BACKEND = os.environ.get(

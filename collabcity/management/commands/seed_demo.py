@@ -1,5 +1,7 @@
 """Load the city of Reggio Emilia and one demo account per role; safe to run again."""
 
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +27,9 @@ DEMO_ACCOUNTS = [
 ]
 DEMO_MANAGED_CENTRE = "Centro sociale Orologio"
 DEMO_HOME_QUARTIERE = "Orologio"
+# Each programme loads its own demo content after the city and the accounts, in this order
+# (volunteering links to centres and agreements): `<app>.demo.load(command)`.
+PROGRAMME_DEMOS = ("centri_sociali", "accordi", "volontariato", "consulte")
 
 
 class Command(BaseCommand):
@@ -38,6 +43,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.load_city()
             accounts = self.load_accounts()
+            for app in PROGRAMME_DEMOS:
+                import_module(f"{app}.demo").load(self)
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi caricati."))
         self.stdout.write(f"Account dimostrativi (password per tutti: {DEMO_PASSWORD}):")
         for email, label in accounts:
