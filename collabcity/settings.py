@@ -250,6 +250,10 @@ LOGGING = {
 
 # Absolute address of the portal, for links in e-mails sent outside a request.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+# Shown on the privacy notice and the accessibility statement; empty hides the address.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+# Bumped whenever the privacy notice changes, so that a consent records the text it was given to.
+PRIVACY_NOTICE_VERSION = "1 (novembre 2026)"
 
 # One catalogue for the whole project: `manage.py makemessages -l en` from the top folder.
 LOCALE_PATHS = [BASE_DIR / "collabcity" / "locale"]

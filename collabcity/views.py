@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,6 +27,17 @@ def home(request: HttpRequest) -> HttpResponse:
             "finder": QuartiereFinderForm(),
             "ambiti": Ambito.objects.with_quartieri(),
             "centre_count": Centre.objects.filter(kind=Centre.Kind.CENTRO_SOCIALE).count(),
+        },
+    )
+
+
+def legal_page(request: HttpRequest, page: str) -> HttpResponse:
+    return render(
+        request,
+        f"collabcity/legal/{page}.html",
+        {
+            "contact_email": settings.CONTACT_EMAIL,
+            "privacy_version": settings.PRIVACY_NOTICE_VERSION,
         },
     )
 

@@ -147,3 +147,30 @@ def test_inbox_pagination_is_elided_and_keeps_the_other_parameters(citizen_clien
     assert 'href="?pagina=9&amp;argomento=account"' in body
     assert body.count('<span class="page-link" aria-hidden="true">') == 2  # the two gaps
     assert 'href="?pagina=3&amp;' not in body
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/privacy/", "Informativa sul trattamento dei dati personali"),
+        ("/accessibilita/", "Dichiarazione di accessibilità"),
+        ("/note-legali/", "Note legali"),
+    ],
+)
+def test_footer_links_to_the_legal_pages(client, db, path, heading):
+    assert f'href="{path}"' in client.get("/").content.decode()
+    assert f"<h1>{heading}</h1>" in client.get(path).content.decode()
+
+
+def test_privacy_notice_shows_its_version_and_the_contact_address(client, db, settings):
+    settings.CONTACT_EMAIL = "partecipazione@example.org"
+    body = client.get("/privacy/").content.decode()
+    assert settings.PRIVACY_NOTICE_VERSION in body
+    assert 'href="mailto:partecipazione@example.org"' in body
+
+
+def test_accessibility_statement_without_contact_address_points_to_the_comune(client, db, settings):
+    settings.CONTACT_EMAIL = ""
+    body = client.get("/accessibilita/").content.decode()
+    assert "mailto:" not in body
+    assert "recapiti del sito istituzionale" in body

@@ -25,6 +25,9 @@ PUBLIC_PAGES = [
     "/account/signup/",
     "/account/password/reset/",
     "/quartieri/atlantide/",
+    "/privacy/",
+    "/accessibilita/",
+    "/note-legali/",
 ]
 PERSONAL_PAGES = ["/profilo/", "/notifiche/", "/account/email/", "/account/password/change/"]
 
