@@ -1,3 +1,8 @@
 """Periodic tasks of this app, merged into CELERY_BEAT_SCHEDULE by the settings."""
 
-BEAT_SCHEDULE: dict[str, dict] = {}
+from celery.schedules import crontab
+
+BEAT_SCHEDULE: dict[str, dict] = {
+    # Early in the morning, so that an agreement starting today is active when offices open.
+    "accordi-daily": {"task": "accordi.tasks.daily", "schedule": crontab(hour=6, minute=10)},
+}

@@ -1,0 +1,28 @@
+import pytest
+
+from collabcity.roles import Role
+from collabcity.services import assign_role
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def staff_user(db):
+    user = UserFactory(email="personale@example.org")
+    assign_role(user=user, role=Role.MUNICIPAL_STAFF)
+    return user
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def representative(db):
+    return UserFactory(email="referente@example.org")
