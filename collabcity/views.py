@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accordi.models import Agreement
 from centri_sociali.models import Centre
 
 from . import notifications
@@ -65,6 +66,7 @@ def quartiere_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "neighbours": quartiere.ambito.quartieri.exclude(pk=quartiere.pk).order_by("name"),
             "centres": Centre.objects.for_listing().filter(quartiere=quartiere),
             "organisations": quartiere.organisations.order_by("name"),
+            "agreements": Agreement.objects.public().filter(quartieri=quartiere),
         },
     )
 

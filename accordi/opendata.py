@@ -1,0 +1,152 @@
+"""The public agreements as open data: CSV (one row per agreement) and JSON (with details)."""
+
+import csv
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+
+from .models import Agreement
+
+CSV_COLUMNS = [
+    "slug",
+    "titolo",
+    "stato",
+    "tema",
+    "quartieri",
+    "parti",
+    "data_inizio",
+    "data_fine",
+    "delibera_numero",
+    "delibera_data",
+    "fondi_euro",
+    "ore_personale",
+    "ore_volontariato",
+    "url",
+]
+LICENSE = "CC-BY-4.0"
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value else "0"
+
+
+def _url(agreement: Agreement) -> str:
+    return f"{settings.PORTAL_URL}{agreement.get_absolute_url()}"
+
+
+def csv_row(agreement: Agreement) -> dict[str, str]:
+    totals = agreement.totals()
+    return {
+        "slug": agreement.slug,
+        "titolo": agreement.title,
+        "stato": agreement.status,
+        "tema": agreement.theme,
+        "quartieri": "; ".join(q.name for q in agreement.quartieri.all()),
+        "parti": "; ".join(p.display_name for p in agreement.parties.all()),
+        "data_inizio": _iso(agreement.start_date),
+        "data_fine": _iso(agreement.end_date),
+        "delibera_numero": agreement.resolution_number,
+        "delibera_data": _iso(agreement.resolution_date),
+        "fondi_euro": _number(totals["euro"]),
+        "ore_personale": _number(totals["staff_hours"]),
+        "ore_volontariato": _number(totals["volunteer_hours"]),
+        "url": _url(agreement),
+    }
+
+
+def csv_response(agreements) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="accordi-di-cittadinanza.csv"'
+    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for agreement in agreements:
+        writer.writerow(csv_row(agreement))
+    return response
+
+
+def json_record(agreement: Agreement) -> dict:
+    totals = agreement.totals()
+    return {
+        "slug": agreement.slug,
+        "url": _url(agreement),
+        "titolo": agreement.title,
+        "stato": agreement.status,
+        "tema": agreement.theme,
+        "sintesi": agreement.summary,
+        "obiettivi": agreement.objectives_list,
+        "quartieri": [q.name for q in agreement.quartieri.all()],
+        "data_inizio": agreement.start_date,
+        "data_fine": agreement.end_date,
+        "delibera": {
+            "numero": agreement.resolution_number,
+            "data": agreement.resolution_date,
+        },
+        "parti": [
+            {
+                "nome": party.display_name,
+                "tipo": party.kind,
+                "firmatario": party.signatory_name,
+                "ruolo": party.signatory_role,
+                "data_firma": party.signed_on,
+            }
+            for party in agreement.parties.all()
+        ],
+        "azioni": [
+            {"titolo": a.title, "dove": a.place, "quando": a.schedule}
+            for a in agreement.actions.all()
+        ],
+        "impegni": [
+            {
+                "parte": c.party.display_name,
+                "tipo": c.kind,
+                "descrizione": c.description,
+                "quantita": c.amount,
+                "unita": c.unit,
+            }
+            for c in agreement.commitments.all()
+        ],
+        "totali": {
+            "fondi_euro": totals["euro"],
+            "ore_personale": totals["staff_hours"],
+            "ore_volontariato": totals["volunteer_hours"],
+        },
+        "indicatori": [
+            {
+                "nome": i.name,
+                "unita": i.unit,
+                "obiettivo": i.target,
+                "ultimo_valore": i.latest.value if i.latest else None,
+                "data_ultimo_valore": i.latest.measured_on if i.latest else None,
+            }
+            for i in agreement.indicators.all()
+        ],
+        "relazione_finale": agreement.final_report if agreement.status == "concluso" else "",
+    }
+
+
+class _Encoder(DjangoJSONEncoder):
+    # Amounts as JSON numbers, not strings: a reader sums them without parsing.
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return float(o)
+        return super().default(o)
+
+
+def json_response(agreements, request: HttpRequest) -> JsonResponse:
+    data = {
+        "titolo": "Accordi di cittadinanza del Comune di Reggio Emilia",
+        "licenza": LICENSE,
+        "generato_il": timezone.now(),
+        "filtri": {key: value for key, value in request.GET.items() if value},
+        "accordi": [json_record(agreement) for agreement in agreements],
+    }
+    response = JsonResponse(data, encoder=_Encoder, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = 'inline; filename="accordi-di-cittadinanza.json"'
+    return response
