@@ -1,3 +1,14 @@
 """Periodic tasks of this app, merged into CELERY_BEAT_SCHEDULE by the settings."""
 
-BEAT_SCHEDULE: dict[str, dict] = {}
+# Every quarter of an hour: a reminder goes out between 24 h and 23 h 45 before the shift.
+# Both tasks record what they sent, so a run that overlaps another sends nothing twice.
+BEAT_SCHEDULE: dict[str, dict] = {
+    "volontariato-shift-reminders": {
+        "task": "volontariato.tasks.send_shift_reminders",
+        "schedule": 15 * 60.0,
+    },
+    "volontariato-understaffed-alerts": {
+        "task": "volontariato.tasks.send_understaffed_alerts",
+        "schedule": 15 * 60.0,
+    },
+}
