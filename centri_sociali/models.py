@@ -1,12 +1,39 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class Facility(models.Model):
+    """Something a centre offers besides its rooms: a bar, a garden, a lift, Wi-Fi."""
+
+    name = models.CharField(_("nome"), max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("servizio")
+        verbose_name_plural = _("servizi")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class CentreQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("quartiere__ambito", "organisation")
+
+    def managed_by(self, user):
+        """The centres user may run from the managers' page: their own, or all for staff."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.has_perm("centri_sociali.change_activity"):
+            return self
+        return self.filter(managers=user)
 
 
 class Centre(models.Model):
@@ -43,6 +70,40 @@ class Centre(models.Model):
         related_name="managed_centres",
         help_text=_("Utenti che possono aggiornare i contatti e il calendario del centro."),
     )
+    description = models.TextField(_("presentazione"), blank=True)
+    latitude = models.DecimalField(
+        _("latitudine"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitudine"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    position_is_approximate = models.BooleanField(
+        _("posizione indicativa"),
+        default=False,
+        help_text=_("La posizione sulla mappa è approssimata: verificare l'indirizzo."),
+    )
+    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("sito web"), blank=True)
+    accessibility_notes = models.TextField(
+        _("accessibilità"),
+        blank=True,
+        help_text=_("Ingressi, rampe, ascensore, bagni accessibili, parcheggi riservati."),
+    )
+    agreement_start = models.DateField(
+        _("inizio della convenzione di gestione"), null=True, blank=True
+    )
+    agreement_end = models.DateField(_("fine della convenzione di gestione"), null=True, blank=True)
+    facilities = models.ManyToManyField(
+        Facility, verbose_name=_("servizi"), blank=True, related_name="centres"
+    )
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persone che seguono il centro"),
+        through="CentreFollow",
+        blank=True,
+        related_name="followed_centres",
+    )
 
     objects = CentreQuerySet.as_manager()
 
@@ -50,9 +111,363 @@ class Centre(models.Model):
         verbose_name = _("centro sociale")
         verbose_name_plural = _("centri sociali")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreement_end__isnull=True)
+                | Q(agreement_start__isnull=True)
+                | Q(agreement_end__gte=models.F("agreement_start")),
+                name="centre_agreement_period_ordered",
+                violation_error_message=_(
+                    "La fine della convenzione non può precedere il suo inizio."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("centri_sociali:centre_detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class CentreFollow(models.Model):
+    """A citizen follows a centre: they hear when its activities are cancelled or moved."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="centre_follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("persona che segue un centro")
+        verbose_name_plural = _("persone che seguono i centri")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "user"], name="centre_follow_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.centre}"
+
+
+class OpeningHours(models.Model):
+    """One opening interval of a centre on a weekday; a day may have two (morning, evening)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("lunedì")
+        TUESDAY = 1, _("martedì")
+        WEDNESDAY = 2, _("mercoledì")
+        THURSDAY = 3, _("giovedì")
+        FRIDAY = 4, _("venerdì")
+        SATURDAY = 5, _("sabato")
+        SUNDAY = 6, _("domenica")
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("giorno"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("apre alle"))
+    closes_at = models.TimeField(_("chiude alle"))
+
+    class Meta:
+        verbose_name = _("orario di apertura")
+        verbose_name_plural = _("orari di apertura")
+        ordering = ["weekday", "opens_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "weekday", "opens_at"], name="opening_hours_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="opening_hours_close_after_open",
+                violation_error_message=_("L'orario di chiusura deve venire dopo l'apertura."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class Room(models.Model):
+    """A room of a centre: one activity at a time."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centro"), on_delete=models.CASCADE, related_name="rooms"
+    )
+    name = models.CharField(_("nome"), max_length=100)
+    capacity = models.PositiveIntegerField(_("capienza (persone)"))
+    notes = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("sala")
+        verbose_name_plural = _("sale")
+        ordering = ["centre__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="room_name_once")]
+
+    def __str__(self):
+        return f"{self.name} ({self.centre.name})"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def between(self, start: datetime, end: datetime):
+        """Series with at least one occurrence (or a moved one) between start and end."""
+        return self.filter(first_start__lt=end, last_end__gt=start)
+
+    def for_calendar(self, start: datetime, end: datetime):
+        """Series of the window with what expansion needs, in a fixed number of queries."""
+        exceptions = Occurrence.objects.filter(
+            Q(original_start__lt=end, original_start__gte=start - MAX_DURATION)
+            | Q(starts_at__lt=end, ends_at__gt=start)
+        ).select_related("room")
+        return (
+            self.between(start, end)
+            .select_related("centre__quartiere", "room")
+            # Long texts a calendar grid never shows.
+            .defer("description", "centre__description", "centre__accessibility_notes")
+            .prefetch_related(Prefetch("occurrences", queryset=exceptions))
+        )
+
+    def published(self):
+        return self.filter(published=True)
+
+
+# An activity lasts at most this long: it bounds how early an occurrence may start to still
+# overlap a window, so that windows are fetched with a simple range condition.
+MAX_DURATION = timedelta(hours=24)
+
+
+class Activity(models.Model):
+    """An activity of a centre: one date or a recurring series (RFC 5545 rule)."""
+
+    class Category(models.TextChoices):
+        COURSES = "corsi", _("Corsi")
+        CULTURE = "cultura", _("Cultura")
+        WELLBEING = "sport_benessere", _("Sport e benessere")
+        DANCE = "ballo", _("Ballo")
+        MEETINGS = "incontri", _("Incontri")
+        CARE = "servizi_persona", _("Servizi alla persona")
+        YOUTH = "giovani", _("Giovani")
+        ELDERLY = "anziani", _("Anziani")
+
+    class Audience(models.TextChoices):
+        EVERYONE = "tutti", _("Per tutti")
+        CHILDREN = "bambini", _("Bambini")
+        TEENAGERS = "ragazzi", _("Ragazze e ragazzi")
+        ADULTS = "adulti", _("Adulti")
+        ELDERLY = "anziani", _("Anziani")
+        FAMILIES = "famiglie", _("Famiglie")
+
+    class Recurrence(models.TextChoices):
+        NONE = "none", _("Una sola data")
+        WEEKLY = "weekly", _("Ogni settimana")
+        MONTHLY = "monthly", _("Ogni mese")
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centro"), on_delete=models.CASCADE, related_name="activities"
+    )
+    room = models.ForeignKey(
+        Room,
+        verbose_name=_("sala"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        help_text=_("Lasciare vuoto per le attività all'aperto o fuori sede."),
+    )
+    title = models.CharField(_("titolo"), max_length=200)
+    description = models.TextField(_("descrizione"), blank=True)
+    category = models.CharField(_("categoria"), max_length=20, choices=Category.choices)
+    audience = models.CharField(
+        _("pubblico"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    price = models.DecimalField(
+        _("prezzo (euro)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Lasciare vuoto se l'attività è gratuita."),
+    )
+    registration_required = models.BooleanField(_("serve l'iscrizione"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("posti disponibili"),
+        null=True,
+        blank=True,
+        help_text=_("Per ogni data. Vuoto: nessun limite."),
+    )
+    starts_at = models.DateTimeField(_("inizio (prima data)"))
+    ends_at = models.DateTimeField(_("fine (prima data)"))
+    recurrence = models.CharField(
+        _("ripetizione"), max_length=10, choices=Recurrence.choices, default=Recurrence.NONE
+    )
+    weekdays = models.JSONField(
+        _("giorni della settimana"),
+        default=list,
+        blank=True,
+        help_text=_("Per le attività settimanali: 0 = lunedì … 6 = domenica."),
+    )
+    month_week = models.SmallIntegerField(
+        _("settimana del mese"),
+        null=True,
+        blank=True,
+        help_text=_("Per le attività mensili: 1–4 oppure -1 per l'ultima settimana."),
+    )
+    repeat_until = models.DateField(_("ripeti fino al"), null=True, blank=True)
+    repeat_count = models.PositiveSmallIntegerField(_("numero di date"), null=True, blank=True)
+    published = models.BooleanField(_("pubblicata"), default=True)
+    # Bounds of every occurrence (moved ones included), kept by services.save_activity so that
+    # a calendar window selects its series with one indexed range condition.
+    first_start = models.DateTimeField(editable=False, db_index=True)
+    last_end = models.DateTimeField(editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attività")
+        verbose_name_plural = _("attività")
+        ordering = ["starts_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="activity_ends_after_start",
+                violation_error_message=_("L'attività deve finire dopo l'inizio."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence="none")
+                | Q(repeat_until__isnull=False)
+                | Q(repeat_count__isnull=False),
+                name="activity_series_is_bounded",
+                violation_error_message=_(
+                    "Una serie deve finire: indicare una data finale o il numero di date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="activity_price_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["first_start", "last_end"], name="activity_window")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("centri_sociali:activity_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_free(self) -> bool:
+        return not self.price
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.recurrence != self.Recurrence.NONE
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+
+class Occurrence(models.Model):
+    """One date of an activity, stored only when it differs from the rule or has registrations.
+
+    The key is (activity, original_start): the start the rule gives, like RECURRENCE-ID in
+    RFC 5545. Moving the date changes starts_at/ends_at/room but never the key, so the
+    registrations and the link stay attached to it.
+    """
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("attività"), on_delete=models.CASCADE, related_name="occurrences"
+    )
+    original_start = models.DateTimeField(_("inizio previsto dalla serie"))
+    starts_at = models.DateTimeField(_("inizio"))
+    ends_at = models.DateTimeField(_("fine"))
+    room = models.ForeignKey(
+        Room,
+        verbose_name=_("sala"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moved_occurrences",
+        help_text=_("Solo se questa data si svolge in un'altra sala."),
+    )
+    cancelled = models.BooleanField(_("sospesa"), default=False)
+    note = models.CharField(_("avviso per i partecipanti"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data di un'attività")
+        verbose_name_plural = _("date delle attività")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "original_start"], name="occurrence_once_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="occurrence_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="occurrence_window")]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.activity.title} – {local:%d/%m/%Y %H:%M}"
+
+    @property
+    def is_moved(self) -> bool:
+        return self.starts_at != self.original_start or self.room_id is not None
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self):
+        return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
+
+class Registration(models.Model):
+    """A person's place (or place in the waiting list) at one date of an activity."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Iscrizione confermata")
+        WAITING = "waiting", _("In lista d'attesa")
+        CANCELLED = "cancelled", _("Annullata")
+
+    occurrence = models.ForeignKey(
+        Occurrence, verbose_name=_("data"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        on_delete=models.CASCADE,
+        related_name="activity_registrations",
+    )
+    status = models.CharField(_("stato"), max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(_("iscritta il"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("annullata il"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("passata dalla lista d'attesa il"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("iscrizione")
+        verbose_name_plural = _("iscrizioni")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One live registration per person and date; cancelled ones stay as history.
+            models.UniqueConstraint(
+                fields=["occurrence", "user"],
+                condition=~Q(status="cancelled"),
+                name="registration_once_per_occurrence",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.occurrence}"
