@@ -1,14 +1,124 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from .models import Centre
+from . import services
+from .forms import ActivityAdminForm
+from .models import (
+    Activity,
+    Centre,
+    CentreFollow,
+    Facility,
+    Occurrence,
+    OpeningHours,
+    Registration,
+    Room,
+)
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 0
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
 
 
 @admin.register(Centre)
 class CentreAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "quartiere", "organisation"]
-    list_filter = ["kind", "quartiere__ambito"]
+    list_display = ["name", "kind", "quartiere", "organisation", "agreement_end"]
+    list_filter = ["kind", "quartiere__ambito", "facilities"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["quartiere", "organisation"]
-    filter_horizontal = ["managers"]
+    filter_horizontal = ["managers", "facilities"]
     list_select_related = ["quartiere", "organisation"]
+    inlines = [RoomInline, OpeningHoursInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "description", "organisation", "managers"]}),
+        (
+            _("Dove"),
+            {
+                "fields": [
+                    "address",
+                    "quartiere",
+                    "latitude",
+                    "longitude",
+                    "position_is_approximate",
+                ]
+            },
+        ),
+        (_("Contatti"), {"fields": ["phone", "email", "website"]}),
+        (_("Convenzione di gestione"), {"fields": ["agreement_start", "agreement_end"]}),
+        (_("Servizi e accessibilità"), {"fields": ["facilities", "accessibility_notes"]}),
+    ]
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "centre", "capacity"]
+    list_filter = ["centre"]
+    search_fields = ["name", "centre__name"]
+    list_select_related = ["centre"]
+
+
+class OccurrenceInline(admin.TabularInline):
+    """Dates that differ from the rule; they are changed from the managers' page, which
+    notifies the people concerned, so here they are read-only."""
+
+    model = Occurrence
+    extra = 0
+    can_delete = False
+    fields = ["original_start", "starts_at", "ends_at", "room", "cancelled", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    form = ActivityAdminForm
+    list_display = ["title", "centre", "category", "recurrence", "starts_at", "room"]
+    list_filter = ["category", "audience", "recurrence", "centre__quartiere__ambito", "centre"]
+    search_fields = ["title", "centre__name"]
+    list_select_related = ["centre", "room"]
+    autocomplete_fields = ["centre"]
+    date_hierarchy = "starts_at"
+    inlines = [OccurrenceInline]
+
+    def save_model(self, request, obj, form, change):
+        # The service repeats the clash check under the room's lock before saving.
+        try:
+            services.save_activity(activity=obj)
+        except services.ActivityError as error:
+            messages.error(request, error.messages[0])
+            raise
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["occurrence", "user", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "occurrence__activity__title"]
+    list_select_related = ["occurrence__activity", "user"]
+    readonly_fields = ["occurrence", "user", "status", "created_at", "cancelled_at", "promoted_at"]
+
+    def has_add_permission(self, request):
+        # Places are taken through the service, which holds the date's lock and the capacity.
+        return False
+
+
+@admin.register(CentreFollow)
+class CentreFollowAdmin(admin.ModelAdmin):
+    list_display = ["centre", "user", "created_at"]
+    list_select_related = ["centre", "user"]
+    search_fields = ["centre__name", "user__email"]

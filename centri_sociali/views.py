@@ -1,14 +1,678 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import calendar as monthcalendar
+from datetime import date, datetime, time, timedelta
 
-from .models import Centre
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import ical, recurrence, services
+from .filters import ActivityFilter, CentreFilter
+from .forms import (
+    ActivityForm,
+    CancelOccurrenceForm,
+    CentreContactsForm,
+    MoveOccurrenceForm,
+    OpeningHoursFormSet,
+)
+from .models import Activity, Centre, OpeningHours, Registration
+
+VIEW_CHOICES = [
+    ("mese", gettext_lazy("Mese")),
+    ("settimana", gettext_lazy("Settimana")),
+    ("giorno", gettext_lazy("Giorno")),
+    ("elenco", gettext_lazy("Elenco")),
+]
+CALENDAR_VIEWS = {code for code, _label in VIEW_CHOICES}
+LIST_PAGE_SIZE = 25
+# With the whole city in a grid a day can hold dozens of dates: the grid shows the first ones
+# and links to the day, as calendar programs do ("+ 12 altre").
+MONTH_PER_DAY = 5
+WEEK_PER_DAY = 15
+LIST_DEFAULT_DAYS = 30
+CENTRE_UPCOMING_DAYS = 30
+MANAGER_UPCOMING_DAYS = 28
+# The parameters that choose what the calendar shows, not which activities: feeds drop them.
+VIEW_PARAMETERS = {"vista", "data", "pagina"}
+
+
+def local_midnight(day: date) -> datetime:
+    return recurrence.to_aware(datetime.combine(day, time.min))
+
+
+# --- the network of centres -----------------------------------------------------------------
 
 
 def centre_list(request: HttpRequest) -> HttpResponse:
-    centres = Centre.objects.for_listing().order_by("quartiere__ambito__code", "name")
-    return render(request, "centri_sociali/centre_list.html", {"centres": centres})
+    # One query for the facilities of every centre: the table's column and the filter's list.
+    links = Centre.facilities.through.objects.values_list(
+        "centre_id", "facility__slug", "facility__name"
+    ).order_by("facility__name")
+    facilities_of: dict[int, list[str]] = {}
+    offered: dict[str, str] = {}
+    for centre_id, slug, name in links:
+        facilities_of.setdefault(centre_id, []).append(name)
+        offered[slug] = name
+    filterset = CentreFilter(
+        request.GET, queryset=Centre.objects.all(), facility_choices=list(offered.items())
+    )
+    centres = (
+        list(filterset.qs.for_listing().order_by("quartiere__ambito__code", "name"))
+        if filterset.is_valid()
+        else []
+    )
+    for centre in centres:
+        centre.facility_names = facilities_of.get(centre.pk, [])
+    markers = map_markers(centres)
+    return render(
+        request,
+        "centri_sociali/centre_list.html",
+        {
+            "centres": centres,
+            "filter": filterset,
+            "markers": markers,
+            "manages_any": Centre.objects.managed_by(request.user).exists(),
+        },
+    )
+
+
+def map_markers(centres) -> list[dict]:
+    return [
+        {
+            "name": centre.name,
+            "address": centre.address,
+            "url": centre.get_absolute_url(),
+            "lat": float(centre.latitude),
+            "lng": float(centre.longitude),
+        }
+        for centre in centres
+        if centre.has_position
+    ]
+
+
+def _weekly_hours(centre: Centre) -> list[tuple[str, list[OpeningHours]]]:
+    by_day: dict[int, list[OpeningHours]] = {}
+    for hours in centre.opening_hours.all():
+        by_day.setdefault(hours.weekday, []).append(hours)
+    return [(label, by_day.get(day, [])) for day, label in OpeningHours.Weekday.choices]
+
+
+def _feed_links(request: HttpRequest, path: str) -> dict[str, str]:
+    https = request.build_absolute_uri(path)
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
 def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    centre = get_object_or_404(Centre.objects.for_listing(), slug=slug)
-    return render(request, "centri_sociali/centre_detail.html", {"centre": centre})
+    centre = get_object_or_404(
+        Centre.objects.for_listing().prefetch_related("rooms", "opening_hours", "facilities"),
+        slug=slug,
+    )
+    now = timezone.now()
+    window = (now, now + timedelta(days=CENTRE_UPCOMING_DAYS))
+    slots = recurrence.expand_many(
+        Activity.objects.published().filter(centre=centre).for_calendar(*window), *window
+    )
+    following = request.user.is_authenticated and centre.follows.filter(user=request.user).exists()
+    return render(
+        request,
+        "centri_sociali/centre_detail.html",
+        {
+            "centre": centre,
+            "slots": slots[:20],
+            "more_slots": len(slots) > 20,
+            "hours": _weekly_hours(centre),
+            "markers": map_markers([centre]),
+            "following": following,
+            "feed": _feed_links(request, reverse("centri_sociali:centre_feed", args=[slug])),
+            "manages": Centre.objects.managed_by(request.user).filter(pk=centre.pk).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def centre_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    centre = get_object_or_404(Centre, slug=slug)
+    if request.POST.get("action") == "unfollow":
+        services.unfollow_centre(centre=centre, user=request.user)
+        messages.success(request, _("Non segui più %(centre)s.") % {"centre": centre.name})
+    else:
+        services.follow_centre(centre=centre, user=request.user)
+        messages.success(
+            request,
+            _("Ora segui %(centre)s: ti avviseremo se un'attività viene sospesa o spostata.")
+            % {"centre": centre.name},
+        )
+    return redirect(centre)
+
+
+# --- the city calendar ----------------------------------------------------------------------
+
+
+def _window(view: str, anchor: date, filters: dict) -> tuple[date, date]:
+    """First day and the day after the last of what the view shows."""
+    if view == "mese":
+        first = anchor.replace(day=1)
+        days = monthcalendar.monthrange(first.year, first.month)[1]
+        return first, first + timedelta(days=days)
+    if view == "settimana":
+        monday = anchor - timedelta(days=anchor.weekday())
+        return monday, monday + timedelta(days=7)
+    if view == "giorno":
+        return anchor, anchor + timedelta(days=1)
+    first = filters.get("dal") or timezone.localdate()
+    last = filters.get("al") or first + timedelta(days=LIST_DEFAULT_DAYS - 1)
+    return first, last + timedelta(days=1)
+
+
+def _neighbours(view: str, first: date) -> tuple[date, date]:
+    if view == "mese":
+        previous = (first - timedelta(days=1)).replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return previous, following
+    step = timedelta(days=7 if view == "settimana" else 1)
+    return first - step, first + step
+
+
+def _by_day(slots) -> dict[date, list]:
+    by_day: dict[date, list] = {}
+    for slot in slots:
+        by_day.setdefault(slot.local_start.date(), []).append(slot)
+    return by_day
+
+
+def _cell(day: date, slots: list, limit: int | None) -> dict:
+    """A day of a grid: its first dates, and how many more the day view lists."""
+    shown = slots if limit is None else slots[:limit]
+    return {"day": day, "slots": shown, "more": len(slots) - len(shown)}
+
+
+def _month_weeks(first: date, end: date, slots) -> list[list[dict]]:
+    by_day = _by_day(slots)
+    return [
+        [
+            {**_cell(day, by_day.get(day, []), MONTH_PER_DAY), "in_month": first <= day < end}
+            for day in week
+        ]
+        for week in monthcalendar.Calendar().monthdatescalendar(first.year, first.month)
+    ]
+
+
+def _days(first: date, end: date, slots, limit: int | None) -> list[dict]:
+    by_day = _by_day(slots)
+    days = [first + timedelta(days=n) for n in range((end - first).days)]
+    return [_cell(day, by_day.get(day, []), limit) for day in days]
+
+
+def city_calendar(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("vista", "mese")
+    if view not in CALENDAR_VIEWS:
+        view = "mese"
+    anchor = parse_date(request.GET.get("data") or "") or timezone.localdate()
+    filterset = ActivityFilter(request.GET, queryset=Activity.objects.published())
+    valid = filterset.is_valid()
+    filters = filterset.form.cleaned_data if valid else {}
+    first, end = _window(view, anchor, filters)
+    start_at, end_at = local_midnight(first), local_midnight(end)
+    activities = filterset.qs.for_calendar(start_at, end_at) if valid else Activity.objects.none()
+    slots = recurrence.expand_many(activities, start_at, end_at)
+    if filters.get("dal"):
+        slots = [slot for slot in slots if slot.local_start.date() >= filters["dal"]]
+    if filters.get("al"):
+        slots = [slot for slot in slots if slot.local_start.date() <= filters["al"]]
+    context = {
+        "filter": filterset,
+        "view": view,
+        "view_choices": VIEW_CHOICES,
+        "weekday_names": [label for _day, label in OpeningHours.Weekday.choices],
+        "first": first,
+        "last": end - timedelta(days=1),
+        "slot_count": len(slots),
+        "feed": _calendar_feed_links(request),
+    }
+    if view == "elenco":
+        context["page"] = Paginator(slots, LIST_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    else:
+        context["previous"], context["next"] = _neighbours(view, first)
+        if view == "mese":
+            context["weeks"] = _month_weeks(first, end, slots)
+        else:
+            limit = WEEK_PER_DAY if view == "settimana" else None
+            context["days"] = _days(first, end, slots, limit)
+    return render(request, "centri_sociali/calendar.html", context)
+
+
+def _calendar_feed_links(request: HttpRequest) -> dict[str, str]:
+    query = request.GET.copy()
+    for name in VIEW_PARAMETERS:
+        query.pop(name, None)
+    path = reverse("centri_sociali:calendar_feed")
+    if query:
+        path += "?" + query.urlencode()
+    return _feed_links(request, path)
+
+
+# --- feeds ----------------------------------------------------------------------------------
+
+
+def _feed_response(request: HttpRequest, activities, name: str) -> HttpResponse:
+    body = ical.build_calendar(
+        ical.feed_queryset(activities), name=name, absolute_url=request.build_absolute_uri
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="calendario.ics"'
+    return response
+
+
+def centre_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    centre = get_object_or_404(Centre, slug=slug)
+    return _feed_response(request, Activity.objects.filter(centre=centre), centre.name)
+
+
+def category_feed(request: HttpRequest, category: str) -> HttpResponse:
+    if category not in Activity.Category.values:
+        raise Http404
+    label = Activity.Category(category).label
+    return _feed_response(
+        request,
+        Activity.objects.filter(category=category),
+        _("Centri sociali – %(category)s") % {"category": label},
+    )
+
+
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    filterset = ActivityFilter(request.GET, queryset=Activity.objects.all())
+    if not filterset.is_valid():
+        return HttpResponse(
+            _("Filtri non validi: %(errors)s") % {"errors": filterset.errors.as_text()},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return _feed_response(request, filterset.qs, _("Calendario dei centri sociali"))
+
+
+# --- activities and registrations -----------------------------------------------------------
+
+
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(
+        Activity.objects.published().select_related("centre__quartiere", "room"), pk=pk
+    )
+    now = timezone.now()
+    slots = recurrence.expand(activity, now, now + timedelta(days=120))
+    return render(
+        request, "centri_sociali/activity_detail.html", {"activity": activity, "slots": slots}
+    )
+
+
+def _slot_or_404(pk: int, key: str):
+    original_start = recurrence.parse_occurrence_key(key)
+    if original_start is None:
+        raise Http404
+    activity = get_object_or_404(
+        Activity.objects.published().select_related("centre__quartiere", "room"), pk=pk
+    )
+    try:
+        return services.get_slot(activity=activity, original_start=original_start)
+    except services.ActivityError as error:
+        raise Http404 from error
+
+
+def occurrence_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    slot = _slot_or_404(pk, key)
+    activity = slot.activity
+    confirmed = waiting = 0
+    mine = None
+    if slot.occurrence is not None:
+        counts = slot.occurrence.registrations.aggregate(
+            confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+        )
+        confirmed, waiting = counts["confirmed"], counts["waiting"]
+        if request.user.is_authenticated:
+            mine = slot.occurrence.registrations.active().filter(user=request.user).first()
+    places_left = None if activity.capacity is None else max(activity.capacity - confirmed, 0)
+    return render(
+        request,
+        "centri_sociali/occurrence_detail.html",
+        {
+            "slot": slot,
+            "activity": activity,
+            "confirmed": confirmed,
+            "waiting": waiting,
+            "places_left": places_left,
+            "mine": mine,
+            "is_past": slot.start <= timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def occurrence_register(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    slot = _slot_or_404(pk, key)
+    try:
+        registration = services.register(
+            activity=slot.activity, original_start=slot.original_start, user=request.user
+        )
+    except services.RegistrationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if registration.status == Registration.Status.CONFIRMED:
+            messages.success(request, _("Iscrizione confermata: ti aspettiamo!"))
+        else:
+            messages.warning(
+                request,
+                _(
+                    "I posti sono esauriti: sei in lista d'attesa. Se qualcuno rinuncia "
+                    "il posto passa a te e ti avvisiamo."
+                ),
+            )
+    return redirect(slot.get_absolute_url())
+
+
+@login_required
+@require_POST
+def occurrence_unregister(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    slot = _slot_or_404(pk, key)
+    registration = get_object_or_404(
+        Registration.objects.active(),
+        occurrence__activity=slot.activity,
+        occurrence__original_start=slot.original_start,
+        user=request.user,
+    )
+    try:
+        services.cancel_registration(registration=registration)
+    except services.RegistrationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("La tua iscrizione è stata annullata."))
+    return redirect(slot.get_absolute_url())
+
+
+@login_required
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    registrations = (
+        Registration.objects.active()
+        .filter(user=request.user, occurrence__ends_at__gte=timezone.now())
+        .select_related("occurrence__activity__centre", "occurrence__room")
+        .order_by("occurrence__starts_at")
+    )
+    slots = [
+        (
+            registration,
+            recurrence.slot_from_occurrence(
+                registration.occurrence.activity, registration.occurrence
+            ),
+        )
+        for registration in registrations
+    ]
+    follows = request.user.centre_follows.select_related("centre").order_by("centre__name")
+    return render(
+        request,
+        "centri_sociali/my_registrations.html",
+        {"registrations": slots, "follows": follows},
+    )
+
+
+# --- the managers' page ---------------------------------------------------------------------
+
+
+def _managed_centre(request: HttpRequest, slug: str) -> Centre:
+    """The centre, if the user manages it: for anybody else it does not exist (404)."""
+    return get_object_or_404(Centre.objects.managed_by(request.user), slug=slug)
+
+
+def _managed_activity(centre: Centre, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related("room", "centre"), pk=pk, centre=centre
+    )
+
+
+def _managed_slot(centre: Centre, pk: int, key: str):
+    activity = _managed_activity(centre, pk)
+    original_start = recurrence.parse_occurrence_key(key)
+    if original_start is None:
+        raise Http404
+    try:
+        return services.get_slot(activity=activity, original_start=original_start)
+    except services.ActivityError as error:
+        raise Http404 from error
+
+
+@login_required
+def manage_index(request: HttpRequest) -> HttpResponse:
+    centres = list(Centre.objects.managed_by(request.user).order_by("name"))
+    if len(centres) == 1:
+        return redirect("centri_sociali:manage_centre", slug=centres[0].slug)
+    return render(request, "centri_sociali/manage/index.html", {"centres": centres})
+
+
+@login_required
+def manage_centre(request: HttpRequest, slug: str) -> HttpResponse:
+    centre = _managed_centre(request, slug)
+    today = timezone.localdate()
+    window = (local_midnight(today), local_midnight(today + timedelta(days=MANAGER_UPCOMING_DAYS)))
+    activities = Activity.objects.filter(centre=centre).for_calendar(*window)
+    slots = recurrence.expand_many(activities, *window)
+    occurrence_ids = [slot.occurrence.pk for slot in slots if slot.occurrence]
+    counts = dict(
+        Registration.objects.active()
+        .filter(occurrence_id__in=occurrence_ids)
+        .values_list("occurrence_id")
+        .annotate(n=Count("pk"))
+        .values_list("occurrence_id", "n")
+    )
+    rows = [(slot, counts.get(slot.occurrence.pk, 0) if slot.occurrence else 0) for slot in slots]
+    series = (
+        Activity.objects.filter(centre=centre, last_end__gte=timezone.now())
+        .select_related("room")
+        .order_by("title")
+    )
+    return render(
+        request,
+        "centri_sociali/manage/centre.html",
+        {"centre": centre, "days": _group_rows(rows), "series": series},
+    )
+
+
+def _group_rows(rows) -> list[tuple[date, list]]:
+    days: dict[date, list] = {}
+    for slot, count in rows:
+        days.setdefault(slot.local_start.date(), []).append((slot, count))
+    return list(days.items())
+
+
+def _save_activity_form(request, centre, form, activity=None):
+    if not form.is_valid():
+        messages.error(request, _("L'attività non è stata salvata: leggi i messaggi in rosso."))
+        return None
+    try:
+        saved = services.save_activity(activity=form.activity)
+    except services.ActivityError as error:
+        form.add_error(None, error.messages[0])
+        messages.error(request, _("L'attività non è stata salvata: leggi i messaggi in rosso."))
+        return None
+    return saved
+
+
+@login_required
+def manage_activity_create(request: HttpRequest, slug: str) -> HttpResponse:
+    centre = _managed_centre(request, slug)
+    form = ActivityForm(request.POST or None, centre=centre)
+    if request.method == "POST":
+        activity = _save_activity_form(request, centre, form)
+        if activity is not None:
+            messages.success(
+                request, _("«%(title)s» è nel calendario.") % {"title": activity.title}
+            )
+            return redirect("centri_sociali:manage_centre", slug=centre.slug)
+    return render(
+        request, "centri_sociali/manage/activity_form.html", {"centre": centre, "form": form}
+    )
+
+
+@login_required
+def manage_activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    centre = _managed_centre(request, slug)
+    activity = _managed_activity(centre, pk)
+    form = ActivityForm(request.POST or None, centre=centre, activity=activity)
+    if request.method == "POST":
+        saved = _save_activity_form(request, centre, form, activity)
+        if saved is not None:
+            messages.success(request, _("Modifiche salvate."))
+            return redirect("centri_sociali:manage_centre", slug=centre.slug)
+        # The form changed the instance before the service refused it: show what was stored.
+        activity.refresh_from_db()
+    return render(
+        request,
+        "centri_sociali/manage/activity_form.html",
+        {"centre": centre, "form": form, "activity": activity},
+    )
+
+
+@login_required
+@require_POST
+def manage_activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    centre = _managed_centre(request, slug)
+    activity = _managed_activity(centre, pk)
+    try:
+        services.delete_activity(activity=activity)
+    except services.ActivityError as error:
+        messages.error(request, error.messages[0])
+        return redirect("centri_sociali:manage_activity_edit", slug=centre.slug, pk=activity.pk)
+    messages.success(
+        request, _("«%(title)s» è stata tolta dal calendario.") % {"title": activity.title}
+    )
+    return redirect("centri_sociali:manage_centre", slug=centre.slug)
+
+
+@login_required
+def manage_occurrence_cancel(request: HttpRequest, slug: str, pk: int, key: str) -> HttpResponse:
+    centre = _managed_centre(request, slug)
+    slot = _managed_slot(centre, pk, key)
+    form = CancelOccurrenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_occurrence(
+                activity=slot.activity,
+                original_start=slot.original_start,
+                note=form.cleaned_data["note"],
+            )
+        except services.ActivityError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Lezione sospesa: %(when)s. Chi si era iscritto riceve un avviso.")
+                % {"when": services.describe_slot(slot)},
+            )
+        return redirect("centri_sociali:manage_centre", slug=centre.slug)
+    return render(
+        request,
+        "centri_sociali/manage/occurrence_cancel.html",
+        {"centre": centre, "slot": slot, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def manage_occurrence_restore(request: HttpRequest, slug: str, pk: int, key: str) -> HttpResponse:
+    centre = _managed_centre(request, slug)
+    slot = _managed_slot(centre, pk, key)
+    try:
+        services.restore_occurrence(activity=slot.activity, original_start=slot.original_start)
+    except services.ActivityError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("La data è di nuovo in calendario."))
+    return redirect("centri_sociali:manage_centre", slug=centre.slug)
+
+
+@login_required
+def manage_occurrence_move(request: HttpRequest, slug: str, pk: int, key: str) -> HttpResponse:
+    centre = _managed_centre(request, slug)
+    slot = _managed_slot(centre, pk, key)
+    initial = {
+        "day": slot.local_start.date(),
+        "start_time": slot.local_start.time(),
+        "end_time": slot.local_end.time(),
+        "room": slot.room.pk if slot.room else None,
+    }
+    form = MoveOccurrenceForm(request.POST or None, centre=centre, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.move_occurrence(
+                    activity=slot.activity,
+                    original_start=slot.original_start,
+                    starts_at=form.starts_at,
+                    ends_at=form.ends_at,
+                    room=form.cleaned_data["room"],
+                    note=form.cleaned_data["note"],
+                )
+            except services.ActivityError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                messages.success(request, _("Data spostata. Chi si era iscritto riceve un avviso."))
+                return redirect("centri_sociali:manage_centre", slug=centre.slug)
+        messages.error(request, _("La data non è stata spostata: leggi i messaggi in rosso."))
+    return render(
+        request,
+        "centri_sociali/manage/occurrence_move.html",
+        {"centre": centre, "slot": slot, "form": form},
+    )
+
+
+@login_required
+def manage_occurrence_registrations(
+    request: HttpRequest, slug: str, pk: int, key: str
+) -> HttpResponse:
+    centre = _managed_centre(request, slug)
+    slot = _managed_slot(centre, pk, key)
+    registrations = (
+        slot.occurrence.registrations.active().select_related("user").order_by("created_at", "pk")
+        if slot.occurrence
+        else []
+    )
+    return render(
+        request,
+        "centri_sociali/manage/registrations.html",
+        {
+            "centre": centre,
+            "slot": slot,
+            "confirmed": [r for r in registrations if r.status == Registration.Status.CONFIRMED],
+            "waiting": [r for r in registrations if r.status == Registration.Status.WAITING],
+        },
+    )
+
+
+@login_required
+def manage_centre_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    centre = _managed_centre(request, slug)
+    form = CentreContactsForm(request.POST or None, instance=centre, prefix="centro")
+    hours = OpeningHoursFormSet(request.POST or None, instance=centre, prefix="orari")
+    if request.method == "POST":
+        if form.is_valid() and hours.is_valid():
+            with transaction.atomic():
+                form.save()
+                hours.save()
+            messages.success(request, _("Contatti e orari aggiornati."))
+            return redirect("centri_sociali:manage_centre", slug=centre.slug)
+        messages.error(
+            request, _("Le modifiche non sono state salvate: leggi i messaggi in rosso.")
+        )
+    return render(
+        request,
+        "centri_sociali/manage/centre_form.html",
+        {"centre": centre, "form": form, "hours": hours},
+    )
