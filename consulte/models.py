@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -86,6 +88,23 @@ class Member(models.Model):
     )
     term_start = models.DateField(_("inizio del mandato"))
     term_end = models.DateField(_("fine del mandato"), null=True, blank=True)
+    election = models.ForeignKey(
+        "Election",
+        verbose_name=_("eletto nell'elezione"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="elected_members",
+    )
+    # The natural key of an elected seat: the tally creates it once per elected candidate.
+    candidate = models.OneToOneField(
+        "Candidate",
+        verbose_name=_("candidatura"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seat",
+    )
 
     objects = MemberQuerySet.as_manager()
 
@@ -208,3 +227,469 @@ class OpinionRequest(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Elections -------------------------------------------------------------------------------
+#
+# Secrecy by design: an Elector (roll entry) and the fact that they voted (ElectorVote) live in
+# tables that never reference a Ballot; a Ballot has a random key, no timestamp, no sequential
+# id and no link to a person. See `seal_ballots` in elections.py for the physical-order caveat.
+
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+RECEIPT_LENGTH = 20  # 100 random bits
+
+
+def new_receipt_id() -> str:
+    import secrets
+
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", _("Femmina")
+    MALE = "M", _("Maschio")
+
+
+class ElectionQuerySet(models.QuerySet):
+    def open_at(self, moment=None):
+        now = moment or timezone.now()
+        return self.filter(opens_at__lte=now, closes_at__gt=now)
+
+    def closed(self, moment=None):
+        return self.filter(closes_at__lte=moment or timezone.now())
+
+    def to_tally(self, moment=None):
+        return self.closed(moment).filter(result__isnull=True)
+
+    def in_nomination(self, moment=None):
+        now = moment or timezone.now()
+        return self.filter(nomination_opens_at__lte=now, nomination_closes_at__gt=now)
+
+
+class Election(models.Model):
+    """The election of a council's delegates: one ballot per elector on the roll."""
+
+    class TieRule(models.TextChoices):
+        OLDER = "older", _("Vince il candidato più anziano")
+        LOTS = "lots", _("Sorteggio con seme pubblicato prima dell'apertura")
+
+    class BallotOrder(models.TextChoices):
+        ALPHABETICAL = "alphabetical", _("Ordine alfabetico")
+        RANDOM = "random", _("Ordine casuale per ogni elettore")
+
+    council = models.ForeignKey(
+        Council, verbose_name=_("consulta"), on_delete=models.PROTECT, related_name="elections"
+    )
+    title = models.CharField(_("titolo"), max_length=200)
+    seats = models.PositiveSmallIntegerField(_("seggi da assegnare"))
+    nomination_opens_at = models.DateTimeField(_("apertura delle candidature"))
+    nomination_closes_at = models.DateTimeField(_("chiusura delle candidature"))
+    opens_at = models.DateTimeField(_("apertura del voto"))
+    closes_at = models.DateTimeField(_("chiusura del voto"))
+    max_preferences = models.PositiveSmallIntegerField(_("preferenze massime"), default=2)
+    gender_balance = models.BooleanField(
+        _("doppia preferenza di genere"),
+        default=True,
+        help_text=_(
+            "Con due preferenze, devono andare a candidati di genere diverso: altrimenti la "
+            "seconda è nulla."
+        ),
+    )
+    tie_rule = models.CharField(
+        _("regola di parità"), max_length=12, choices=TieRule.choices, default=TieRule.OLDER
+    )
+    tie_seed = models.CharField(
+        _("seme del sorteggio"),
+        max_length=100,
+        blank=True,
+        help_text=_("Pubblicato prima dell'apertura; non si può cambiare dopo."),
+    )
+    ballot_order = models.CharField(
+        _("ordine sulla scheda"),
+        max_length=12,
+        choices=BallotOrder.choices,
+        default=BallotOrder.ALPHABETICAL,
+    )
+    min_age = models.PositiveSmallIntegerField(_("età minima"), default=16)
+    # Idempotence of the periodic notifications: each is sent once, stamped in its transaction.
+    opening_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    results_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ElectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("elezione")
+        verbose_name_plural = _("elezioni")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="election_closes_after_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(nomination_closes_at__gt=models.F("nomination_opens_at"))
+                & Q(nomination_closes_at__lte=models.F("opens_at")),
+                name="election_nomination_before_voting",
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1) & Q(max_preferences__gte=1),
+                name="election_seats_and_preferences_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(tie_rule="lots") | ~Q(tie_seed=""), name="election_lots_need_seed"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("consulte:election_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at <= timezone.now() < self.closes_at
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closes_at <= timezone.now()
+
+    @property
+    def has_started(self) -> bool:
+        return self.opens_at <= timezone.now()
+
+    @property
+    def nomination_is_open(self) -> bool:
+        return self.nomination_opens_at <= timezone.now() < self.nomination_closes_at
+
+    @property
+    def polling_day(self):
+        """The day the age on the roll is measured on: the opening day."""
+        return timezone.localdate(self.opens_at)
+
+
+class Elector(models.Model):
+    """An entry of an election's roll, imported from the civil registry."""
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("elezione"), on_delete=models.CASCADE, related_name="electors"
+    )
+    fiscal_code = models.CharField(_("codice fiscale"), max_length=16)
+    first_name = models.CharField(_("nome"), max_length=100)
+    last_name = models.CharField(_("cognome"), max_length=100)
+    birth_date = models.DateField(_("data di nascita"))
+    gender = models.CharField(_("genere"), max_length=1, choices=Gender.choices)
+    quartiere = models.ForeignKey(
+        "collabcity.Quartiere", verbose_name=_("quartiere"), on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("elettore")
+        verbose_name_plural = _("liste elettorali")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "fiscal_code"], name="elector_once_per_election"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.last_name} {self.first_name} ({self.fiscal_code})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class RollImport(models.Model):
+    """One upload of the civil registry's CSV: all of it is imported, or nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In coda")
+        RUNNING = "running", _("In corso")
+        DONE = "done", _("Importata")
+        FAILED = "failed", _("Rifiutata")
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("elezione"), on_delete=models.CASCADE, related_name="roll_imports"
+    )
+    file = models.FileField(_("file CSV"), upload_to="consulte/liste/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("caricata il"), auto_now_add=True)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("righe"), default=0)
+    processed_rows = models.PositiveIntegerField(_("righe controllate"), default=0)
+    imported_rows = models.PositiveIntegerField(_("elettori importati"), default=0)
+    # [{"row": 12, "reason": "..."}]; row 0 is the file itself (encoding, columns).
+    rejections = models.JSONField(_("righe rifiutate"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("importazione della lista elettorale")
+        verbose_name_plural = _("importazioni delle liste elettorali")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.election} – {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class VotingCredential(models.Model):
+    """A temporary one-time voting code; only its keyed hash is stored."""
+
+    elector = models.OneToOneField(
+        Elector, verbose_name=_("elettore"), on_delete=models.CASCADE, related_name="credential"
+    )
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("emesso il"))
+    used_at = models.DateTimeField(_("usato il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credenziale temporanea")
+        verbose_name_plural = _("credenziali temporanee")
+
+    def __str__(self):
+        return str(self.elector)
+
+
+class ElectorVerification(models.Model):
+    """This account is verified as this elector of the election's roll."""
+
+    class Method(models.TextChoices):
+        CODE = "code", _("Codice temporaneo")
+        OIDC = "oidc", _("SPID/CIE")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
+    elector = models.OneToOneField(Elector, on_delete=models.CASCADE, related_name="verification")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="elector_verifications"
+    )
+    method = models.CharField(_("metodo"), max_length=4, choices=Method.choices)
+    verified_at = models.DateTimeField(_("verificato il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verifica dell'elettore")
+        verbose_name_plural = _("verifiche degli elettori")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "user"], name="one_verified_elector_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} = {self.elector}"
+
+
+class ElectorVote(models.Model):
+    """That an elector has voted, online or at a desk; never which ballot is theirs."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("Al punto voto")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="votes")
+    elector = models.ForeignKey(Elector, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
+    # Truncated to the hour: enough for turnout per hour, too coarse to pair with a ballot.
+    hour = models.DateTimeField(_("ora"))
+    desk = models.CharField(_("punto voto"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("voto registrato")
+        verbose_name_plural = _("voti registrati")
+        constraints = [
+            models.UniqueConstraint(fields=["election", "elector"], name="one_vote_per_elector"),
+        ]
+        indexes = [models.Index(fields=["election", "hour"], name="electorvote_turnout")]
+
+    def __str__(self):
+        return f"{self.elector} ({self.get_channel_display()})"
+
+
+class Ballot(models.Model):
+    """An anonymous online ballot: random key, no time, no person."""
+
+    id = models.CharField(primary_key=True, max_length=RECEIPT_LENGTH, default=new_receipt_id)
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="ballots")
+    # Rewritten for all ballots of an election in one statement at the tally (see seal_ballots).
+    sealed = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("scheda")
+        verbose_name_plural = _("schede")
+        # No default ordering: the natural order of rows must never be exposed.
+
+    def __str__(self):
+        return self.receipt
+
+    @property
+    def receipt(self) -> str:
+        return format_receipt(self.id)
+
+
+def format_receipt(ballot_id: str) -> str:
+    return "-".join(ballot_id[i : i + 5] for i in range(0, len(ballot_id), 5))
+
+
+class BallotPreference(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="preferences")
+    candidate = models.ForeignKey("Candidate", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "candidate"], name="preference_once"),
+            models.UniqueConstraint(fields=["ballot", "position"], name="preference_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}: {self.candidate_id}"
+
+
+class Candidate(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In attesa di verifica")
+        APPROVED = "approved", _("Ammessa")
+        REJECTED = "rejected", _("Respinta")
+        WITHDRAWN = "withdrawn", _("Ritirata")
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("elezione"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    elector = models.OneToOneField(
+        Elector, verbose_name=_("elettore"), on_delete=models.PROTECT, related_name="candidacy"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidacies",
+    )
+    first_name = models.CharField(_("nome"), max_length=100)
+    last_name = models.CharField(_("cognome"), max_length=100)
+    gender = models.CharField(_("genere"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("data di nascita"))
+    statement = models.TextField(_("presentazione"), max_length=1500)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    rejection_reason = models.TextField(_("motivo del rifiuto"), blank=True)
+    submitted_at = models.DateTimeField(_("presentata il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidatura")
+        verbose_name_plural = _("candidature")
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="rejected_candidate_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class DeskCount(models.Model):
+    """The paper ballots counted at one voting point, entered once."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="desk_counts")
+    desk = models.CharField(_("punto voto"), max_length=100)
+    blank = models.PositiveIntegerField(_("schede bianche"), default=0)
+    void = models.PositiveIntegerField(_("schede nulle"), default=0)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("inserito il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("spoglio di un punto voto")
+        verbose_name_plural = _("spogli dei punti voto")
+        constraints = [
+            models.UniqueConstraint(fields=["election", "desk"], name="desk_counted_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.election} – {self.desk}"
+
+
+class DeskCountLine(models.Model):
+    desk_count = models.ForeignKey(DeskCount, on_delete=models.CASCADE, related_name="lines")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="+")
+    votes = models.PositiveIntegerField(_("preferenze"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desk_count", "candidate"], name="desk_line_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate_id}: {self.votes}"
+
+
+class Result(models.Model):
+    """The stored outcome of the tally: recomputed identically on every run."""
+
+    election = models.OneToOneField(Election, on_delete=models.CASCADE, related_name="result")
+    electors = models.PositiveIntegerField(_("elettori in lista"))
+    voters_online = models.PositiveIntegerField(_("votanti online"))
+    voters_in_person = models.PositiveIntegerField(_("votanti al punto voto"))
+    blank_online = models.PositiveIntegerField(_("schede bianche online"))
+    blank_in_person = models.PositiveIntegerField(_("schede bianche al punto voto"))
+    void_in_person = models.PositiveIntegerField(_("schede nulle al punto voto"))
+    void_preferences = models.PositiveIntegerField(_("preferenze nulle (genere)"))
+    digest = models.CharField(_("impronta SHA-256 delle schede"), max_length=64)
+    tallied_at = models.DateTimeField(_("scrutinio del"))
+
+    class Meta:
+        verbose_name = _("risultato")
+        verbose_name_plural = _("risultati")
+
+    def __str__(self):
+        return str(self.election)
+
+    @property
+    def voters(self) -> int:
+        return self.voters_online + self.voters_in_person
+
+    @property
+    def turnout_percent(self) -> float:
+        return round(100 * self.voters / self.electors, 1) if self.electors else 0.0
+
+
+class CandidateResult(models.Model):
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="candidates")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="+")
+    votes_online = models.PositiveIntegerField(_("preferenze online"))
+    votes_in_person = models.PositiveIntegerField(_("preferenze al punto voto"))
+    rank = models.PositiveSmallIntegerField(_("posizione"))
+    elected = models.BooleanField(_("eletto"))
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "candidate"], name="candidate_result_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.candidate_id}"
+
+    @property
+    def votes(self) -> int:
+        return self.votes_online + self.votes_in_person
