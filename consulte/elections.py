@@ -1,0 +1,874 @@
+"""The rules of elections: verification, nominations, casting, the desk, the tally, notifications.
+
+Called by the citizen views, the admin, the tasks and the commands alike.
+
+Secrecy. An online vote writes two unrelated rows in one transaction: an ElectorVote ("this
+elector has voted", unique per election) and an anonymous Ballot (random key, no time, no
+person). Nothing in the schema pairs them. What remains is physical: in PostgreSQL every row
+carries the id of the transaction that wrote it (xmin) and rows are stored roughly in insertion
+order, so while the election is open a database superuser who can read system columns could
+pair an ElectorVote and a Ballot written by the same transaction. `seal_ballots`, the first step
+of the tally, rewrites every ballot of the election in one UPDATE: all the live rows then share
+one xmin and a new physical position, and the old versions are reclaimed by VACUUM. The residual
+risk is therefore a database superuser (or someone with the WAL/backups) during the voting
+period, the same trust placed in whoever runs the server; it is documented in the report.
+"""
+
+import hashlib
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from collabcity.models import Notification, User
+from collabcity.notifications import notify
+
+from .models import (
+    RECEIPT_ALPHABET,
+    RECEIPT_LENGTH,
+    Ballot,
+    BallotPreference,
+    Candidate,
+    CandidateResult,
+    DeskCount,
+    DeskCountLine,
+    Election,
+    Elector,
+    ElectorVerification,
+    ElectorVote,
+    Member,
+    Result,
+    VotingCredential,
+)
+
+TERM_YEARS = 5
+CODE_ALPHABET = RECEIPT_ALPHABET
+CODE_LENGTH = 10  # 50 random bits, and at most a few guesses per hour (see VERIFY_LIMITS)
+# Failed verifications allowed per window, per attempted fiscal code and per client.
+VERIFY_LIMITS = {"fiscal_code": 5, "client": 20}
+VERIFY_WINDOW_SECONDS = 60 * 60
+ROLL_CHECK_LIMIT = 10
+SESSION_KEY = "consulte_verified_electors"
+
+
+class ElectionError(ValidationError):
+    """A rule of the election stopped the action; the message is for the person."""
+
+
+class BallotError(ElectionError):
+    pass
+
+
+class AlreadyVoted(BallotError):
+    def __init__(self, channel: str = ""):
+        super().__init__(_("Hai già votato in questa elezione."), code="already_voted")
+        self.channel = channel
+
+
+class VerificationError(ElectionError):
+    pass
+
+
+class NominationError(ElectionError):
+    pass
+
+
+# --- Fiscal codes and voting codes -----------------------------------------------------------
+
+
+def normalize_fiscal_code(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def normalize_code(value: str) -> str:
+    cleaned = "".join(ch for ch in value.upper() if ch.isalnum())
+    # Crockford base32 reads the look-alike letters as the digits they resemble.
+    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+
+
+def hash_code(*, elector: Elector, code: str) -> str:
+    """Keyed hash: a leaked table cannot be brute-forced without the SECRET_KEY."""
+    message = f"{elector.election_id}:{elector.fiscal_code}:{normalize_code(code)}"
+    return salted_hmac("consulte.voting-code", message, algorithm="sha256").hexdigest()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    elector: Elector
+    code: str
+
+    @property
+    def formatted(self) -> str:
+        return format_code(self.code)
+
+
+def issue_credentials(*, electors: list[Elector], issued_by: User | None) -> list[IssuedCode]:
+    """Issue a fresh one-time code to each elector (replacing any earlier code).
+
+    The plain codes exist only in the returned list: the caller shows or exports them once.
+    Electors who already voted get none.
+    """
+    voted = set(
+        ElectorVote.objects.filter(elector__in=electors).values_list("elector_id", flat=True)
+    )
+    now = timezone.now()
+    issued = [IssuedCode(elector, new_code()) for elector in electors if elector.pk not in voted]
+    with transaction.atomic():
+        VotingCredential.objects.bulk_create(
+            [
+                VotingCredential(
+                    elector=item.elector,
+                    code_hash=hash_code(elector=item.elector, code=item.code),
+                    issued_by=issued_by,
+                    issued_at=now,
+                    used_at=None,
+                )
+                for item in issued
+            ],
+            update_conflicts=True,
+            unique_fields=["elector"],
+            update_fields=["code_hash", "issued_by", "issued_at", "used_at"],
+        )
+    return issued
+
+
+# --- Verification ----------------------------------------------------------------------------
+
+
+def _limit_keys(fiscal_code: str, client_key: str) -> list[tuple[str, int]]:
+    return [
+        (f"consulte:verify:cf:{fiscal_code}", VERIFY_LIMITS["fiscal_code"]),
+        (f"consulte:verify:client:{client_key}", VERIFY_LIMITS["client"]),
+    ]
+
+
+def _check_rate(keys: list[tuple[str, int]]) -> None:
+    if any((cache.get(key) or 0) >= limit for key, limit in keys):
+        raise VerificationError(
+            _("Troppi tentativi non riusciti. Riprova tra un'ora o rivolgiti a un punto voto."),
+            code="rate_limited",
+        )
+
+
+def _count_failure(keys: list[tuple[str, int]]) -> None:
+    for key, _limit in keys:
+        cache.add(key, 0, VERIFY_WINDOW_SECONDS)
+        cache.incr(key)
+
+
+def verify_with_code(
+    *, election: Election, fiscal_code: str, code: str, client_key: str, user: User | None
+) -> Elector:
+    """Check fiscal code + one-time code; the code is spent on success.
+
+    With a user, the account is linked to the elector for this election; without one (the
+    voting point's terminal), the caller keeps the elector in that browser session only.
+    A failure says the same thing whether or not the fiscal code is on the roll.
+    """
+    if election.is_closed:
+        raise VerificationError(_("Questa elezione è chiusa."), code="closed")
+    fiscal_code = normalize_fiscal_code(fiscal_code)
+    keys = _limit_keys(fiscal_code, client_key)
+    _check_rate(keys)
+    with transaction.atomic():
+        credential = (
+            VotingCredential.objects.select_for_update()
+            .select_related("elector")
+            .filter(elector__election=election, elector__fiscal_code=fiscal_code)
+            .first()
+        )
+        valid = (
+            credential is not None
+            and credential.used_at is None
+            and constant_time_compare(
+                credential.code_hash, hash_code(elector=credential.elector, code=code)
+            )
+        )
+        if not valid:
+            _count_failure(keys)
+            raise VerificationError(
+                _(
+                    "Codice fiscale o codice di voto non validi, oppure codice già usato. "
+                    "Controlla e riprova."
+                ),
+                code="invalid",
+            )
+        elector = credential.elector
+        if user is not None:
+            _link(election=election, elector=elector, user=user, method="code")
+        credential.used_at = timezone.now()
+        credential.save(update_fields=["used_at"])
+    return elector
+
+
+def _link(*, election: Election, elector: Elector, user: User, method: str) -> None:
+    existing = ElectorVerification.objects.filter(election=election, user=user).first()
+    if existing is not None:
+        if existing.elector_id == elector.pk:
+            return
+        raise VerificationError(
+            _("Il tuo account è già verificato come un altro elettore di questa elezione."),
+            code="other_elector",
+        )
+    if ElectorVerification.objects.filter(elector=elector).exists():
+        raise VerificationError(
+            _("Questo elettore è già collegato a un altro account del portale."),
+            code="taken",
+        )
+    try:
+        with transaction.atomic():
+            ElectorVerification.objects.create(
+                election=election, elector=elector, user=user, method=method
+            )
+    except IntegrityError as exc:  # a concurrent verification won the race
+        raise VerificationError(
+            _("Questo elettore è già collegato a un altro account del portale."), code="taken"
+        ) from exc
+
+
+def fiscal_code_from_claims(claims: dict) -> str:
+    """SPID sends fiscalNumber as 'TINIT-<codice fiscale>'; CIE and others may send it bare."""
+    for key in ("fiscalNumber", "fiscal_number", "fiscalCode"):
+        value = claims.get(key)
+        if value:
+            value = normalize_fiscal_code(str(value))
+            return value.split("-", 1)[1] if value.startswith("TINIT-") else value
+    return ""
+
+
+def verify_with_identity(*, user: User, fiscal_code: str) -> list[Election]:
+    """An identity provider vouched for this fiscal code: verify the user in every election
+    not yet closed whose roll lists it. Returns those elections."""
+    fiscal_code = normalize_fiscal_code(fiscal_code)
+    verified = []
+    electors = Elector.objects.select_related("election").filter(
+        fiscal_code=fiscal_code, election__closes_at__gt=timezone.now()
+    )
+    for elector in electors:
+        try:
+            _link(election=elector.election, elector=elector, user=user, method="oidc")
+        except VerificationError:
+            continue
+        verified.append(elector.election)
+    return verified
+
+
+def check_roll(
+    *, election: Election, user: User, fiscal_code: str, last_name: str
+) -> Elector | None:
+    """A logged-in citizen checks in advance whether they are on the roll.
+
+    Asking for the surname too, and counting the checks per account, keeps this from being a
+    way to learn where strangers live from their fiscal code alone.
+    """
+    key = f"consulte:roll-check:{user.pk}"
+    cache.add(key, 0, VERIFY_WINDOW_SECONDS)
+    if cache.incr(key) > ROLL_CHECK_LIMIT:
+        raise VerificationError(
+            _("Hai fatto troppe verifiche in poco tempo. Riprova tra un'ora."), code="rate_limited"
+        )
+    elector = Elector.objects.filter(
+        election=election, fiscal_code=normalize_fiscal_code(fiscal_code)
+    ).first()
+    if elector is None or elector.last_name.strip().casefold() != last_name.strip().casefold():
+        return None
+    return elector
+
+
+def verified_elector(*, election: Election, user: User, session) -> Elector | None:
+    """The elector this request may vote as: the account's link, or the terminal's session."""
+    if user.is_authenticated:
+        verification = (
+            ElectorVerification.objects.select_related("elector")
+            .filter(election=election, user=user)
+            .first()
+        )
+        if verification is not None:
+            return verification.elector
+    elector_id = session.get(SESSION_KEY, {}).get(str(election.pk))
+    if elector_id is None:
+        return None
+    return Elector.objects.filter(pk=elector_id, election=election).first()
+
+
+def remember_in_session(*, session, elector: Elector) -> None:
+    verified = dict(session.get(SESSION_KEY, {}))
+    verified[str(elector.election_id)] = elector.pk
+    session[SESSION_KEY] = verified
+
+
+def forget_in_session(*, session, election: Election) -> None:
+    verified = dict(session.get(SESSION_KEY, {}))
+    if verified.pop(str(election.pk), None) is not None:
+        session[SESSION_KEY] = verified
+
+
+# --- Nominations -----------------------------------------------------------------------------
+
+
+def submit_candidacy(*, election: Election, elector: Elector, user: User | None, statement: str):
+    if not election.nomination_is_open:
+        raise NominationError(_("Le candidature per questa elezione non sono aperte."))
+    if elector.election_id != election.pk:
+        raise NominationError(_("Non sei nella lista elettorale di questa elezione."))
+    if not statement.strip():
+        raise NominationError(_("Scrivi una breve presentazione."))
+    try:
+        with transaction.atomic():
+            return Candidate.objects.create(
+                election=election,
+                elector=elector,
+                user=user,
+                first_name=elector.first_name,
+                last_name=elector.last_name,
+                gender=elector.gender,
+                birth_date=elector.birth_date,
+                statement=statement.strip(),
+            )
+    except IntegrityError as exc:
+        raise NominationError(_("Hai già presentato la tua candidatura.")) from exc
+
+
+def withdraw_candidacy(*, candidate: Candidate) -> None:
+    if candidate.election.has_started:
+        raise NominationError(_("Il voto è già iniziato: la candidatura non si può ritirare."))
+    candidate.status = Candidate.Status.WITHDRAWN
+    candidate.save(update_fields=["status"])
+
+
+def decide_candidacy(*, candidate: Candidate, approve: bool, reason: str = "") -> None:
+    """Staff admit or reject a candidacy, before voting opens."""
+    if candidate.election.has_started:
+        raise NominationError(_("Il voto è già iniziato: le candidature sono fissate."))
+    if candidate.status == Candidate.Status.WITHDRAWN:
+        raise NominationError(_("La candidatura è stata ritirata."))
+    if not approve and not reason.strip():
+        raise NominationError(_("Indica il motivo del rifiuto."))
+    candidate.status = Candidate.Status.APPROVED if approve else Candidate.Status.REJECTED
+    candidate.rejection_reason = "" if approve else reason.strip()
+    candidate.save(update_fields=["status", "rejection_reason"])
+
+
+def ballot_candidates(election: Election) -> list[Candidate]:
+    """The approved candidates in the order this voter sees them."""
+    candidates = list(
+        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
+    if election.ballot_order == Election.BallotOrder.RANDOM:
+        random.SystemRandom().shuffle(candidates)
+    return candidates
+
+
+# --- Casting ---------------------------------------------------------------------------------
+
+
+def check_window(election: Election) -> None:
+    now = timezone.now()
+    if now < election.opens_at:
+        raise BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
+    if now >= election.closes_at:
+        raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
+
+
+def validate_choices(*, election: Election, candidate_ids: list) -> list[Candidate]:
+    """The candidates of a ballot, in preference order; BallotError if it is not valid."""
+    try:
+        ids = [int(value) for value in candidate_ids]
+    except (TypeError, ValueError) as exc:
+        raise BallotError(
+            _("La scheda non è valida: ricaricala e riprova."), code="tampered"
+        ) from exc
+    if len(ids) > election.max_preferences:
+        raise BallotError(
+            _("Puoi esprimere al massimo %(count)d preferenze.")
+            % {"count": election.max_preferences},
+            code="too_many",
+        )
+    if len(set(ids)) != len(ids):
+        raise BallotError(_("Hai scelto lo stesso candidato più di una volta."), code="duplicate")
+    if not ids:
+        return []
+    by_id = Candidate.objects.filter(
+        election=election, status=Candidate.Status.APPROVED, pk__in=ids
+    ).in_bulk()
+    if len(by_id) != len(ids):
+        raise BallotError(
+            _("Una delle preferenze non è un candidato ammesso a questa elezione."),
+            code="unknown_candidate",
+        )
+    return [by_id[pk] for pk in ids]
+
+
+def gender_warning(*, election: Election, candidates: list[Candidate]) -> bool:
+    """True if the gender rule will void a preference of this ballot (shown before casting)."""
+    if not election.gender_balance:
+        return False
+    genders = [candidate.gender for candidate in candidates]
+    return len(genders) != len(set(genders))
+
+
+def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: list) -> Ballot:
+    """Record that the elector voted and store an anonymous ballot, in one transaction.
+
+    The unique constraint on (election, elector) is the guard against double votes, also
+    between concurrent requests: the loser gets IntegrityError, turned into AlreadyVoted.
+    """
+    if elector is None or elector.election_id != election.pk:
+        raise BallotError(
+            _("Per votare devi prima essere verificato come elettore di questa elezione."),
+            code="unverified",
+        )
+    check_window(election)
+    candidates = validate_choices(election=election, candidate_ids=candidate_ids)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            ElectorVote.objects.create(
+                election=election,
+                elector=elector,
+                channel=ElectorVote.Channel.ONLINE,
+                hour=now.replace(minute=0, second=0, microsecond=0),
+            )
+            ballot = Ballot.objects.create(election=election)
+            BallotPreference.objects.bulk_create(
+                [
+                    BallotPreference(ballot=ballot, candidate=candidate, position=position)
+                    for position, candidate in enumerate(candidates, start=1)
+                ]
+            )
+    except IntegrityError as exc:
+        raise AlreadyVoted(ElectorVote.Channel.ONLINE) from exc
+    return ballot
+
+
+def find_receipt(*, receipt: str) -> Ballot | None:
+    ballot_id = normalize_code(receipt)
+    if len(ballot_id) != RECEIPT_LENGTH:
+        return None
+    return (
+        Ballot.objects.select_related("election")
+        .prefetch_related("preferences__candidate")
+        .filter(pk=ballot_id)
+        .first()
+    )
+
+
+# --- The polling desk ------------------------------------------------------------------------
+
+
+def mark_voted_in_person(*, election: Election, elector: Elector, desk: str) -> ElectorVote:
+    if elector.election_id != election.pk:
+        raise BallotError(_("L'elettore non è nella lista di questa elezione."))
+    check_window(election)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return ElectorVote.objects.create(
+                election=election,
+                elector=elector,
+                channel=ElectorVote.Channel.IN_PERSON,
+                hour=now.replace(minute=0, second=0, microsecond=0),
+                desk=desk,
+            )
+    except IntegrityError as exc:
+        channel = (
+            ElectorVote.objects.filter(election=election, elector=elector)
+            .values_list("channel", flat=True)
+            .first()
+        )
+        raise AlreadyVoted(channel or "") from exc
+
+
+def record_desk_count(
+    *,
+    election: Election,
+    desk: str,
+    blank: int,
+    void: int,
+    votes: dict[int, int],
+    entered_by: User | None,
+) -> DeskCount:
+    """Enter the paper count of one voting point, once; the tally then includes it."""
+    if not election.is_closed:
+        raise ElectionError(_("Lo spoglio delle schede cartacee si inserisce dopo la chiusura."))
+    approved = set(
+        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).values_list(
+            "pk", flat=True
+        )
+    )
+    if set(votes) - approved:
+        raise ElectionError(_("Ci sono preferenze per candidati non ammessi."))
+    if min([blank, void, *votes.values()], default=0) < 0:
+        raise ElectionError(_("I numeri non possono essere negativi."))
+    try:
+        with transaction.atomic():
+            count = DeskCount.objects.create(
+                election=election, desk=desk.strip(), blank=blank, void=void, entered_by=entered_by
+            )
+            DeskCountLine.objects.bulk_create(
+                [
+                    DeskCountLine(desk_count=count, candidate_id=pk, votes=n)
+                    for pk, n in votes.items()
+                ]
+            )
+    except IntegrityError as exc:
+        raise ElectionError(_("Lo spoglio di questo punto voto è già stato inserito.")) from exc
+    if Result.objects.filter(election=election).exists():
+        tally_election(election_id=election.pk)
+    return count
+
+
+def turnout_per_hour(election: Election) -> list[dict]:
+    return list(
+        ElectorVote.objects.filter(election=election)
+        .values("hour")
+        .annotate(
+            online=Count("pk", filter=Q(channel=ElectorVote.Channel.ONLINE)),
+            in_person=Count("pk", filter=Q(channel=ElectorVote.Channel.IN_PERSON)),
+        )
+        .order_by("hour")
+    )
+
+
+# --- The tally -------------------------------------------------------------------------------
+
+
+def seal_ballots(election: Election) -> int:
+    """Rewrite all the election's ballots in one statement (see the module docstring)."""
+    return Ballot.objects.filter(election=election, sealed=False).update(sealed=True)
+
+
+def canonical_line(ballot_id: str, candidate_ids: list[int]) -> str:
+    return f"{ballot_id}:{','.join(str(pk) for pk in candidate_ids)}"
+
+
+def digest_of_lines(lines) -> str:
+    """SHA-256 of the sorted canonical lines joined by newlines (see canonical_line)."""
+    sha = hashlib.sha256()
+    for index, line in enumerate(lines):
+        sha.update((("\n" if index else "") + line).encode())
+    return sha.hexdigest()
+
+
+def ballot_digest(election: Election) -> str:
+    if connection.vendor == "postgresql":
+        # Computed by the database: a million ballots never travel to Python.
+        ballot = Ballot._meta.db_table
+        preference = BallotPreference._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT encode(sha256(convert_to(coalesce(
+                    string_agg(line, E'\\n' ORDER BY id COLLATE "C"), ''), 'UTF8')), 'hex')
+                FROM (
+                    SELECT b.id, b.id || ':' || coalesce(
+                        string_agg(p.candidate_id::text, ',' ORDER BY p.position), '') AS line
+                    FROM {ballot} b LEFT JOIN {preference} p ON p.ballot_id = b.id
+                    WHERE b.election_id = %s GROUP BY b.id
+                ) lines
+                """,  # noqa: S608  (table names from the models, value as a parameter)
+                [election.pk],
+            )
+            return cursor.fetchone()[0]
+    return digest_of_lines(line for line, _prefs in iter_ballots(election))
+
+
+def iter_ballots(election: Election):
+    """(canonical line, [candidate ids]) of every ballot, sorted by receipt; streamed."""
+    rows = (
+        Ballot.objects.filter(election=election)
+        .order_by("pk")
+        .values_list("pk", "preferences__candidate_id", "preferences__position")
+        .order_by("pk", "preferences__position")
+        .iterator(chunk_size=5000)
+    )
+    current, prefs = None, []
+    for ballot_id, candidate_id, _position in rows:
+        if ballot_id != current:
+            if current is not None:
+                yield canonical_line(current, prefs), prefs
+            current, prefs = ballot_id, []
+        if candidate_id is not None:
+            prefs.append(candidate_id)
+    if current is not None:
+        yield canonical_line(current, prefs), prefs
+
+
+def tie_key(election: Election, candidate: Candidate):
+    """Lower wins a tie: the earlier birth date, or the seeded draw."""
+    if election.tie_rule == Election.TieRule.LOTS:
+        return hashlib.sha256(f"{election.tie_seed}:{candidate.pk}".encode()).hexdigest()
+    return candidate.birth_date.isoformat()
+
+
+def rank_candidates(
+    election: Election, candidates: list[Candidate], totals: dict[int, int]
+) -> list[tuple[Candidate, int, bool]]:
+    """(candidate, rank, elected) by votes, ties broken by the election's published rule.
+
+    A candidate with no votes at all is not elected, even with seats left.
+    """
+    ordered = sorted(candidates, key=lambda c: (-totals.get(c.pk, 0), tie_key(election, c), c.pk))
+    return [
+        (candidate, rank, rank <= election.seats and totals.get(candidate.pk, 0) > 0)
+        for rank, candidate in enumerate(ordered, start=1)
+    ]
+
+
+def online_counts(election: Election) -> tuple[dict[int, int], int]:
+    """Valid online preferences per candidate and the number voided by the gender rule.
+
+    Two GROUP BY queries: all preferences, and those voided (a preference with an earlier one
+    of the same gender on its ballot). The EXISTS sits in the WHERE clause, where PostgreSQL
+    runs it as one hash semi-join rather than a lookup per preference.
+    """
+    preferences = BallotPreference.objects.filter(ballot__election=election)
+    totals = dict(
+        preferences.values("candidate_id").annotate(n=Count("pk")).values_list("candidate_id", "n")
+    )
+    voided: dict[int, int] = {}
+    if election.gender_balance:
+        same_gender_before = BallotPreference.objects.filter(
+            ballot=OuterRef("ballot"),
+            position__lt=OuterRef("position"),
+            candidate__gender=OuterRef("candidate__gender"),
+        )
+        voided = dict(
+            preferences.filter(Exists(same_gender_before))
+            .values("candidate_id")
+            .annotate(n=Count("pk"))
+            .values_list("candidate_id", "n")
+        )
+    counts = {pk: n - voided.get(pk, 0) for pk, n in totals.items()}
+    return counts, sum(voided.values())
+
+
+def tally_election(*, election_id: int) -> Result:
+    """Count a closed election and store its result; the same inputs give the same result."""
+    with transaction.atomic():
+        election = (
+            Election.objects.select_for_update().select_related("council").get(pk=election_id)
+        )
+        if not election.is_closed:
+            raise ElectionError(_("L'elezione non è ancora chiusa: i risultati non esistono."))
+        seal_ballots(election)
+        online, void_preferences = online_counts(election)
+        in_person = dict(
+            DeskCountLine.objects.filter(desk_count__election=election)
+            .values("candidate_id")
+            .annotate(total=Sum("votes"))
+            .values_list("candidate_id", "total")
+        )
+        desks = DeskCount.objects.filter(election=election).aggregate(
+            blank=Sum("blank", default=0), void=Sum("void", default=0)
+        )
+        voters = ElectorVote.objects.filter(election=election).aggregate(
+            online=Count("pk", filter=Q(channel=ElectorVote.Channel.ONLINE)),
+            in_person=Count("pk", filter=Q(channel=ElectorVote.Channel.IN_PERSON)),
+        )
+        blank_online = (
+            Ballot.objects.filter(election=election)
+            .filter(~Exists(BallotPreference.objects.filter(ballot=OuterRef("pk"))))
+            .count()
+        )
+        values = {
+            "electors": Elector.objects.filter(election=election).count(),
+            "voters_online": voters["online"],
+            "voters_in_person": voters["in_person"],
+            "blank_online": blank_online,
+            "blank_in_person": desks["blank"],
+            "void_in_person": desks["void"],
+            "void_preferences": void_preferences,
+            "digest": ballot_digest(election),
+        }
+        result, _created = Result.objects.update_or_create(
+            election=election,
+            defaults=values,
+            create_defaults={**values, "tallied_at": timezone.now()},
+        )
+        candidates = list(
+            Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED)
+        )
+        totals = {c.pk: online.get(c.pk, 0) + in_person.get(c.pk, 0) for c in candidates}
+        ranking = rank_candidates(election, candidates, totals)
+        for candidate, rank, elected in ranking:
+            CandidateResult.objects.update_or_create(
+                result=result,
+                candidate=candidate,
+                defaults={
+                    "votes_online": online.get(candidate.pk, 0),
+                    "votes_in_person": in_person.get(candidate.pk, 0),
+                    "rank": rank,
+                    "elected": elected,
+                },
+            )
+        _seat_elected(election, [candidate for candidate, _rank, elected in ranking if elected])
+        _notify_results(election)
+    return result
+
+
+def _seat_elected(election: Election, elected: list[Candidate]) -> None:
+    """The elected become council members for the term; a seat follows its candidate."""
+    term_start = timezone.localdate(election.closes_at)
+    term_end = term_start + relativedelta(years=TERM_YEARS) - timedelta(days=1)
+    Member.objects.filter(election=election).exclude(candidate__in=elected).delete()
+    for candidate in elected:
+        Member.objects.update_or_create(
+            candidate=candidate,
+            defaults={
+                "council": election.council,
+                "election": election,
+                "full_name": candidate.full_name,
+                "kind": Member.Kind.ELECTED,
+                "user": candidate.user,
+                "term_start": term_start,
+                "term_end": term_end,
+            },
+        )
+
+
+def tally_due_elections() -> list[int]:
+    """Tally every closed election that has no result yet; returns their ids."""
+    tallied = []
+    for election_id in Election.objects.to_tally().values_list("pk", flat=True):
+        tally_election(election_id=election_id)
+        tallied.append(election_id)
+    return tallied
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+def _ambito_residents(election: Election):
+    return User.objects.filter(
+        is_active=True,
+        notify_elections=True,
+        quartiere__ambito_id=election.council.ambito_id,
+    )
+
+
+def _notify_all(election: Election, recipients, subject: str, body: str, url: str) -> int:
+    count = 0
+    for user in recipients.iterator():
+        notify(
+            recipient=user,
+            topic=Notification.Topic.ELECTIONS,
+            subject=subject,
+            body=body,
+            url=url,
+        )
+        count += 1
+    return count
+
+
+def notify_opened_elections() -> int:
+    """Tell the ambito's residents who opted in that voting is open; once per election."""
+    sent = 0
+    now = timezone.now()
+    for election_id in (
+        Election.objects.open_at(now)
+        .filter(opening_notified_at__isnull=True)
+        .values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            election = (
+                Election.objects.select_for_update(skip_locked=True)
+                .select_related("council")
+                .filter(pk=election_id, opening_notified_at__isnull=True)
+                .first()
+            )
+            if election is None:
+                continue
+            sent += _notify_all(
+                election,
+                _ambito_residents(election),
+                str(_("Si vota per la consulta: %(title)s") % {"title": election.title}),
+                str(
+                    _("Il voto è aperto fino al %(closes)s. Puoi votare online o a un punto voto.")
+                    % {"closes": timezone.localtime(election.closes_at).strftime("%d/%m/%Y %H:%M")}
+                ),
+                election.get_absolute_url(),
+            )
+            election.opening_notified_at = now
+            election.save(update_fields=["opening_notified_at"])
+    return sent
+
+
+def remind_before_close(hours: int = 24) -> int:
+    """Remind who has not voted (as far as the portal knows) a day before the close; once."""
+    sent = 0
+    now = timezone.now()
+    due = Election.objects.open_at(now).filter(
+        closes_at__lte=now + timedelta(hours=hours), reminder_notified_at__isnull=True
+    )
+    for election_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            election = (
+                Election.objects.select_for_update(skip_locked=True)
+                .select_related("council")
+                .filter(pk=election_id, reminder_notified_at__isnull=True)
+                .first()
+            )
+            if election is None:
+                continue
+            voted_users = ElectorVerification.objects.filter(
+                election=election,
+                elector_id__in=ElectorVote.objects.filter(election=election).values("elector_id"),
+            ).values("user_id")
+            sent += _notify_all(
+                election,
+                _ambito_residents(election).exclude(pk__in=voted_users),
+                str(_("Ultimo giorno per votare: %(title)s") % {"title": election.title}),
+                str(_("Il voto per la consulta chiude tra meno di 24 ore.")),
+                election.get_absolute_url(),
+            )
+            election.reminder_notified_at = now
+            election.save(update_fields=["reminder_notified_at"])
+    return sent
+
+
+def _notify_results(election: Election) -> None:
+    """Called inside the tally's transaction, with the election row locked."""
+    if election.results_notified_at is not None:
+        return
+    from django.urls import reverse
+
+    _notify_all(
+        election,
+        _ambito_residents(election),
+        str(_("Risultati: %(title)s") % {"title": election.title}),
+        str(_("Sono pubblicati i risultati e gli eletti della consulta.")),
+        reverse("consulte:election_results", kwargs={"pk": election.pk}),
+    )
+    election.results_notified_at = timezone.now()
+    election.save(update_fields=["results_notified_at"])
+
+
+# --- Small helpers for pages -----------------------------------------------------------------
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return relativedelta(day, birth_date).years
+
+
+def hour_label(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m %H:00")
