@@ -140,6 +140,25 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
+# SPID/CIE for the verification of electors, through an OpenID Connect provider (for instance
+# the Comune's SPID/CIE gateway): enabled only when SPID_OIDC_SERVER_URL is set. Its verified
+# fiscal-number claim (`fiscalNumber`, "TINIT-<codice fiscale>") is matched to the rolls by
+# consulte/oidc.py; the provider id "spid" is the one that module expects.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+if os.environ.get("SPID_OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": "spid",
+            "name": os.environ.get("SPID_OIDC_NAME", "SPID / CIE"),
+            "client_id": os.environ.get("SPID_OIDC_CLIENT_ID", ""),
+            "secret": os.environ.get("SPID_OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": os.environ["SPID_OIDC_SERVER_URL"],
+                "scope": env_list("SPID_OIDC_SCOPE", "openid,profile"),
+            },
+        }
+    )
+
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
 TIME_ZONE = "Europe/Rome"

@@ -1,0 +1,510 @@
+"""Citizen, receipt, results, open-data and polling-desk pages of the elections."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from collabcity.roles import Role
+
+from . import elections, opendata
+from .election_forms import (
+    BallotForm,
+    DeskCountForm,
+    DeskSearchForm,
+    NominationForm,
+    RollCheckForm,
+    VerifyCodeForm,
+)
+from .models import Candidate, Election, ElectorVerification, ElectorVote, Result
+
+DESK_RESULTS = 20
+TERMINAL_SESSION_SECONDS = 15 * 60
+
+
+def _election(pk: int) -> Election:
+    return get_object_or_404(Election.objects.select_related("council__ambito"), pk=pk)
+
+
+def _client_key(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _closed_with_result(pk: int) -> Election:
+    """Results and open data exist only after the close and the tally: 404 before."""
+    election = _election(pk)
+    if not election.is_closed or not Result.objects.filter(election=election).exists():
+        raise Http404(_("I risultati non sono ancora disponibili."))
+    return election
+
+
+def election_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    elections_qs = Election.objects.select_related("council__ambito").order_by("closes_at")
+    open_now = [e for e in elections_qs if e.opens_at <= now < e.closes_at]
+    upcoming = [e for e in elections_qs if e.opens_at > now]
+    past = sorted((e for e in elections_qs if e.closes_at <= now), key=lambda e: e.closes_at)
+    verified = set()
+    home_ambito = None
+    if request.user.is_authenticated:
+        verified = set(
+            ElectorVerification.objects.filter(user=request.user).values_list(
+                "election_id", flat=True
+            )
+        )
+        home_ambito = request.user.quartiere.ambito_id if request.user.quartiere_id else None
+    return render(
+        request,
+        "consulte/elections/election_list.html",
+        {
+            "open_now": open_now,
+            "upcoming": upcoming,
+            "past": list(reversed(past)),
+            "verified": verified,
+            "home_ambito": home_ambito,
+        },
+    )
+
+
+def _voter_state(request: HttpRequest, election: Election) -> dict:
+    elector = elections.verified_elector(
+        election=election, user=request.user, session=request.session
+    )
+    voted = (
+        elector is not None
+        and ElectorVote.objects.filter(election=election, elector=elector).exists()
+    )
+    return {"elector": elector, "voted": voted}
+
+
+def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    election = _election(pk)
+    candidates = list(
+        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
+            "last_name", "first_name"
+        )
+    )
+    state = _voter_state(request, election)
+    own_candidacy = None
+    desk = False
+    if request.user.is_authenticated:
+        own_candidacy = Candidate.objects.filter(election=election, user=request.user).first()
+        desk = _is_poll_worker(request.user)
+    return render(
+        request,
+        "consulte/elections/election_detail.html",
+        {
+            "election": election,
+            "candidates": candidates,
+            "own_candidacy": own_candidacy,
+            "desk": desk,
+            "has_result": election.is_closed and Result.objects.filter(election=election).exists(),
+            **state,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def election_roll_check(request: HttpRequest, pk: int) -> HttpResponse:
+    election = _election(pk)
+    form = RollCheckForm(request.POST or None)
+    outcome = None
+    if form.is_valid():
+        try:
+            elector = elections.check_roll(
+                election=election,
+                user=request.user,
+                fiscal_code=form.cleaned_data["fiscal_code"],
+                last_name=form.cleaned_data["last_name"],
+            )
+            outcome = "found" if elector else "not_found"
+        except elections.ElectionError as error:
+            messages.error(request, error.messages[0])
+    return render(
+        request,
+        "consulte/elections/roll_check.html",
+        {"election": election, "form": form, "outcome": outcome},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def election_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fiscal code + one-time code: links the account, or (at a terminal, logged out) the
+    browser session, to the elector."""
+    election = _election(pk)
+    form = VerifyCodeForm(request.POST or None)
+    if form.is_valid():
+        user = request.user if request.user.is_authenticated else None
+        try:
+            elector = elections.verify_with_code(
+                election=election,
+                fiscal_code=form.cleaned_data["fiscal_code"],
+                code=form.cleaned_data["code"],
+                client_key=_client_key(request),
+                user=user,
+            )
+        except elections.ElectionError as error:
+            messages.error(request, error.messages[0])
+        else:
+            if user is None:
+                request.session.cycle_key()
+                # A terminal left unattended must not keep someone's right to vote for long.
+                request.session.set_expiry(TERMINAL_SESSION_SECONDS)
+                elections.remember_in_session(session=request.session, elector=elector)
+            messages.success(
+                request,
+                _("Sei verificato come elettore: %(name)s.") % {"name": elector.full_name},
+            )
+            return redirect("consulte:ballot", pk=election.pk)
+    return render(
+        request,
+        "consulte/elections/verify.html",
+        {
+            "election": election,
+            "form": form,
+            "oidc_enabled": _oidc_enabled(),
+            **_voter_state(request, election),
+        },
+    )
+
+
+def _oidc_enabled() -> bool:
+    from . import oidc
+
+    return oidc.is_configured()
+
+
+@login_required
+def election_verify_oidc(request: HttpRequest) -> HttpResponse:
+    """Back from SPID/CIE: match the provider's verified fiscal number to the rolls."""
+    from . import oidc
+
+    fiscal_code = oidc.fiscal_code_for(request.user)
+    if not fiscal_code:
+        messages.error(
+            request,
+            _(
+                "Il gestore dell'identità non ha comunicato il codice fiscale: "
+                "usa un codice di voto."
+            ),
+        )
+        return redirect("consulte:election_list")
+    verified = elections.verify_with_identity(user=request.user, fiscal_code=fiscal_code)
+    if verified:
+        names = ", ".join(election.title for election in verified)
+        messages.success(
+            request, _("Sei verificato come elettore per: %(names)s.") % {"names": names}
+        )
+        if len(verified) == 1:
+            return redirect("consulte:ballot", pk=verified[0].pk)
+    else:
+        messages.warning(
+            request,
+            _(
+                "Il tuo codice fiscale non è nella lista elettorale di nessuna elezione aperta. "
+                "Se pensi sia un errore, rivolgiti all'ufficio elettorale."
+            ),
+        )
+    return redirect("consulte:election_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def election_nominate(request: HttpRequest, pk: int) -> HttpResponse:
+    election = _election(pk)
+    elector = elections.verified_elector(
+        election=election, user=request.user, session=request.session
+    )
+    if elector is None:
+        messages.info(request, _("Per candidarti devi prima verificarti come elettore."))
+        return redirect("consulte:election_verify", pk=election.pk)
+    form = NominationForm(request.POST or None)
+    if form.is_valid():
+        try:
+            elections.submit_candidacy(
+                election=election,
+                elector=elector,
+                user=request.user,
+                statement=form.cleaned_data["statement"],
+            )
+        except elections.ElectionError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Candidatura presentata: il personale comunale la verificherà a breve."),
+            )
+            return redirect(election)
+    return render(request, "consulte/elections/nominate.html", {"election": election, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ballot, its confirmation step and the cast, in one view.
+
+    POST step=review shows the choices back; step=cast casts. The receipt is rendered in the
+    cast response and stored nowhere else: a reload re-posts and meets "hai già votato".
+    """
+    election = _election(pk)
+    elector = elections.verified_elector(
+        election=election, user=request.user, session=request.session
+    )
+    if elector is None:
+        if election.is_open:
+            messages.info(request, _("Per votare devi prima verificarti come elettore."))
+        return redirect("consulte:election_verify", pk=election.pk)
+    if request.method == "POST" and request.POST.get("step") == "cast":
+        return _cast(request, election, elector)
+    candidates = elections.ballot_candidates(election)
+    form = BallotForm(request.POST or None, election=election, candidates=candidates)
+    context = {"election": election, "form": form, "candidates": candidates}
+    if request.method == "POST" and request.POST.get("step") == "review":
+        try:
+            if not election.is_open:
+                elections.check_window(election)
+            chosen = elections.validate_choices(
+                election=election, candidate_ids=form.candidate_ids()
+            )
+        except elections.ElectionError as error:
+            messages.error(request, error.messages[0])
+        else:
+            return render(
+                request,
+                "consulte/elections/ballot_confirm.html",
+                {
+                    "election": election,
+                    "chosen": chosen,
+                    "gender_warning": elections.gender_warning(
+                        election=election, candidates=chosen
+                    ),
+                },
+            )
+    elif ElectorVote.objects.filter(election=election, elector=elector).exists():
+        return _already_voted(request, election)
+    elif not election.is_open:
+        messages.error(request, _("Il voto per questa elezione non è aperto."))
+        return redirect(election)
+    return render(request, "consulte/elections/ballot.html", context)
+
+
+def _cast(request: HttpRequest, election: Election, elector) -> HttpResponse:
+    candidate_ids = [value for value in request.POST.getlist("candidate") if value]
+    try:
+        cast = elections.cast_ballot(
+            election=election, elector=elector, candidate_ids=candidate_ids
+        )
+    except elections.AlreadyVoted:
+        return _already_voted(request, election)
+    except elections.ElectionError as error:
+        messages.error(request, error.messages[0])
+        return redirect("consulte:ballot", pk=election.pk)
+    # At a shared terminal the verification ends with the vote.
+    elections.forget_in_session(session=request.session, election=election)
+    return render(
+        request,
+        "consulte/elections/receipt.html",
+        {"election": election, "receipt": cast.receipt},
+    )
+
+
+def _already_voted(request: HttpRequest, election: Election) -> HttpResponse:
+    return render(
+        request, "consulte/elections/already_voted.html", {"election": election}, status=409
+    )
+
+
+def receipt_lookup(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("ricevuta", "").strip()
+    found = None
+    searched = bool(code)
+    if searched:
+        found = elections.find_receipt(receipt=code)
+    return render(
+        request,
+        "consulte/elections/receipt_lookup.html",
+        {"code": code, "searched": searched, "ballot": found},
+    )
+
+
+def election_results(request: HttpRequest, pk: int) -> HttpResponse:
+    election = _closed_with_result(pk)
+    result = election.result
+    rows = list(result.candidates.select_related("candidate").order_by("rank"))
+    return render(
+        request,
+        "consulte/elections/results.html",
+        {"election": election, "result": result, "rows": rows},
+    )
+
+
+def election_opendata(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
+    if fmt not in ("json", "csv"):
+        raise Http404
+    election = _closed_with_result(pk)
+    if fmt == "json":
+        response = StreamingHttpResponse(
+            opendata.stream_json(election), content_type="application/json; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            opendata.stream_csv(election), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="elezione-{election.pk}-schede.{fmt}"'
+    return response
+
+
+# --- Polling desk ----------------------------------------------------------------------------
+
+
+def _is_poll_worker(user) -> bool:
+    return user.has_role(Role.POLL_WORKER) or user.has_role(Role.MUNICIPAL_STAFF)
+
+
+def poll_worker_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not _is_poll_worker(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@poll_worker_required
+@never_cache
+def voting_desk(request: HttpRequest, pk: int) -> HttpResponse:
+    election = _election(pk)
+    form = DeskSearchForm(request.GET or None)
+    electors = []
+    if form.is_valid():
+        query = form.cleaned_data["query"].strip()
+        electors = list(
+            election.electors.filter(
+                Q(fiscal_code=elections.normalize_fiscal_code(query))
+                | Q(last_name__istartswith=query)
+            )
+            .select_related("quartiere")
+            .order_by("last_name", "first_name")[:DESK_RESULTS]
+        )
+        votes = dict(
+            ElectorVote.objects.filter(election=election, elector__in=electors).values_list(
+                "elector_id", "channel"
+            )
+        )
+        for elector in electors:
+            elector.vote_channel = votes.get(elector.pk)
+    return render(
+        request,
+        "consulte/elections/desk.html",
+        {
+            "election": election,
+            "form": form,
+            "electors": electors,
+            "desk_name": request.session.get("consulte_desk", ""),
+        },
+    )
+
+
+@poll_worker_required
+@require_POST
+def voting_desk_mark(request: HttpRequest, pk: int, elector_pk: int) -> HttpResponse:
+    election = _election(pk)
+    elector = get_object_or_404(election.electors, pk=elector_pk)
+    desk = request.POST.get("desk", "").strip()[:100] or _("Punto voto")
+    request.session["consulte_desk"] = desk
+    try:
+        elections.mark_voted_in_person(election=election, elector=elector, desk=desk)
+    except elections.AlreadyVoted as error:
+        where = _("online") if error.channel == ElectorVote.Channel.ONLINE else _("a un punto voto")
+        messages.error(
+            request,
+            _("%(name)s ha già votato %(where)s: non può votare di nuovo.")
+            % {"name": elector.full_name, "where": where},
+        )
+    except elections.ElectionError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("%(name)s è registrato come votante al punto voto: consegna la scheda cartacea.")
+            % {"name": elector.full_name},
+        )
+    return redirect(
+        f"{reverse('consulte:voting_desk', args=[election.pk])}?query={elector.fiscal_code}"
+    )
+
+
+@poll_worker_required
+@require_POST
+@never_cache
+def voting_desk_issue_code(request: HttpRequest, pk: int, elector_pk: int) -> HttpResponse:
+    """A one-time code for the voting point's terminal (or the elector's own device)."""
+    election = _election(pk)
+    elector = get_object_or_404(election.electors, pk=elector_pk)
+    if election.is_closed:
+        messages.error(request, _("Questa elezione è chiusa."))
+        return redirect("consulte:voting_desk", pk=election.pk)
+    issued = elections.issue_credentials(electors=[elector], issued_by=request.user)
+    if not issued:
+        messages.error(request, _("%(name)s ha già votato.") % {"name": elector.full_name})
+        return redirect("consulte:voting_desk", pk=election.pk)
+    return render(
+        request,
+        "consulte/elections/desk_code.html",
+        {"election": election, "issued": issued[0]},
+    )
+
+
+@poll_worker_required
+@require_http_methods(["GET", "POST"])
+def voting_desk_count(request: HttpRequest, pk: int) -> HttpResponse:
+    election = _election(pk)
+    candidates = list(
+        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
+            "last_name", "first_name"
+        )
+    )
+    form = DeskCountForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"desk": request.session.get("consulte_desk", "")},
+    )
+    if form.is_valid():
+        try:
+            elections.record_desk_count(
+                election=election,
+                desk=form.cleaned_data["desk"],
+                blank=form.cleaned_data["blank"],
+                void=form.cleaned_data["void"],
+                votes=form.votes(),
+                entered_by=request.user,
+            )
+        except elections.ElectionError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Spoglio del punto voto registrato."))
+            return redirect("consulte:voting_desk_count", pk=election.pk)
+    return render(
+        request,
+        "consulte/elections/desk_count.html",
+        {
+            "election": election,
+            "form": form,
+            "counts": election.desk_counts.order_by("desk"),
+        },
+    )
