@@ -1,1 +1,444 @@
-"""Admin of elections, candidates, the electoral roll and voting codes (imported by admin.py)."""
+"""Admin of elections, candidates, the electoral roll and voting codes (imported by admin.py).
+
+Ballots and the "has voted" records are deliberately not registered: staff see turnout per
+hour while voting is open, and counts only through the stored result after the close.
+"""
+
+import csv
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import elections
+from .models import Candidate, CandidateResult, DeskCount, Election, Elector, Result, RollImport
+
+# Settings that decide the outcome: fixed once voting opens (the seed is published before).
+FROZEN_AT_OPENING = (
+    "council",
+    "seats",
+    "opens_at",
+    "max_preferences",
+    "gender_balance",
+    "tie_rule",
+    "tie_seed",
+    "ballot_order",
+    "min_age",
+)
+
+
+class ElectionForm(forms.ModelForm):
+    class Meta:
+        model = Election
+        fields = [
+            "council",
+            "title",
+            "seats",
+            "nomination_opens_at",
+            "nomination_closes_at",
+            "opens_at",
+            "closes_at",
+            "max_preferences",
+            "gender_balance",
+            "tie_rule",
+            "tie_seed",
+            "ballot_order",
+            "min_age",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("tie_rule") == Election.TieRule.LOTS and not data.get("tie_seed"):
+            self.add_error("tie_seed", _("Con il sorteggio il seme va pubblicato prima del voto."))
+        return data
+
+
+@admin.register(Election)
+class ElectionAdmin(admin.ModelAdmin):
+    form = ElectionForm
+    list_display = ["title", "council", "opens_at", "closes_at", "phase"]
+    list_filter = ["council"]
+    search_fields = ["title"]
+    readonly_fields = ["turnout", "result_link"]
+    actions = ["tally_now"]
+    fieldsets = [
+        (None, {"fields": ["council", "title", "seats"]}),
+        (
+            _("Calendario"),
+            {"fields": ["nomination_opens_at", "nomination_closes_at", "opens_at", "closes_at"]},
+        ),
+        (
+            _("Regole"),
+            {
+                "fields": [
+                    "max_preferences",
+                    "gender_balance",
+                    "tie_rule",
+                    "tie_seed",
+                    "ballot_order",
+                    "min_age",
+                ]
+            },
+        ),
+        (_("Andamento"), {"fields": ["turnout", "result_link"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_closed:
+            # A closed election is history: reopening it would invalidate its result.
+            return [*self.form._meta.fields, *self.readonly_fields]
+        if obj is not None and obj.has_started:
+            return [*FROZEN_AT_OPENING, *self.readonly_fields]
+        return self.readonly_fields
+
+    @admin.display(description=_("fase"))
+    def phase(self, election: Election) -> str:
+        if election.is_closed:
+            return _("chiusa")
+        if election.is_open:
+            return _("voto aperto")
+        if election.nomination_is_open:
+            return _("candidature aperte")
+        return _("in preparazione")
+
+    @admin.display(description=_("affluenza per ora"))
+    def turnout(self, election: Election) -> str:
+        if election.pk is None or not election.has_started:
+            return _("Il voto non è ancora aperto.")
+        rows = elections.turnout_per_hour(election)
+        electors = election.electors.count()
+        voters = sum(row["online"] + row["in_person"] for row in rows)
+        share = f"{100 * voters / electors:.1f}%" if electors else "–"
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((elections.hour_label(r["hour"]), r["online"], r["in_person"]) for r in rows),
+        )
+        return format_html(
+            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("Votanti: %(voters)d su %(electors)d elettori (%(share)s)")
+            % {"voters": voters, "electors": electors, "share": share},
+            _("ora"),
+            _("online"),
+            _("al punto voto"),
+            body,
+        )
+
+    @admin.display(description=_("risultato"))
+    def result_link(self, election: Election) -> str:
+        # Never anything about the count before the close.
+        if election.pk is None or not election.is_closed:
+            return _("I risultati saranno disponibili dopo la chiusura.")
+        if not Result.objects.filter(election=election).exists():
+            return _("Scrutinio in corso.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("consulte:election_results", kwargs={"pk": election.pk}),
+            _("Pagina dei risultati"),
+        )
+
+    @admin.action(description=_("Esegui lo scrutinio delle elezioni chiuse selezionate"))
+    def tally_now(self, request, queryset):
+        done = 0
+        for election in queryset:
+            try:
+                elections.tally_election(election_id=election.pk)
+                done += 1
+            except elections.ElectionError as error:
+                self.message_user(request, f"{election}: {error.messages[0]}", messages.ERROR)
+        if done:
+            self.message_user(request, _("Scrutinio eseguito: %(n)d.") % {"n": done})
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo del rifiuto"), widget=forms.Textarea)
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "election", "gender", "status", "submitted_at"]
+    list_filter = ["status", "election"]
+    search_fields = ["last_name", "first_name", "elector__fiscal_code"]
+    readonly_fields = ["elector", "user", "first_name", "last_name", "gender", "birth_date"]
+    fields = [
+        "election",
+        "elector",
+        "user",
+        "first_name",
+        "last_name",
+        "gender",
+        "birth_date",
+        "statement",
+        "status",
+        "rejection_reason",
+    ]
+    actions = ["approve", "reject", "withdraw"]
+
+    def has_add_permission(self, request):
+        return False  # candidacies come from the electors themselves
+
+    def get_readonly_fields(self, request, obj=None):
+        # Status changes go through the actions, which apply the rules.
+        return [*self.readonly_fields, "election", "status", "rejection_reason"]
+
+    @admin.action(description=_("Ammetti le candidature selezionate"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset.select_related("election"), approve=True)
+
+    @admin.action(description=_("Respingi le candidature selezionate (con motivo)"))
+    def reject(self, request, queryset):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            self._decide(
+                request,
+                queryset.select_related("election"),
+                approve=False,
+                reason=form.cleaned_data["reason"],
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "consulte/elections/admin/reject_candidates.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Respingi le candidature"),
+                "form": form,
+                "candidates": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=_("Segna come ritirate (su richiesta dei candidati)"))
+    def withdraw(self, request, queryset):
+        done = 0
+        for candidate in queryset.select_related("election"):
+            try:
+                elections.withdraw_candidacy(candidate=candidate)
+                done += 1
+            except elections.ElectionError as error:
+                self.message_user(request, f"{candidate}: {error.messages[0]}", messages.ERROR)
+        if done:
+            self.message_user(request, _("Candidature ritirate: %(n)d.") % {"n": done})
+
+    def _decide(self, request, queryset, *, approve: bool, reason: str = "") -> None:
+        done = 0
+        for candidate in queryset:
+            try:
+                elections.decide_candidacy(candidate=candidate, approve=approve, reason=reason)
+                done += 1
+            except elections.ElectionError as error:
+                self.message_user(request, f"{candidate}: {error.messages[0]}", messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d candidatura aggiornata.", "%(n)d candidature aggiornate.", done)
+                % {"n": done},
+            )
+
+
+@admin.register(Elector)
+class ElectorAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "fiscal_code", "birth_date", "quartiere", "election"]
+    list_filter = ["election", "quartiere"]
+    search_fields = ["fiscal_code", "last_name", "first_name"]
+    list_select_related = ["quartiere", "election"]
+    actions = ["issue_codes_csv", "issue_codes_letters"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the roll comes from the registry's import
+
+    def has_add_permission(self, request):
+        return False
+
+    def _issue(self, request, queryset):
+        issued = elections.issue_credentials(
+            electors=list(queryset.select_related("election", "quartiere")),
+            issued_by=request.user,
+        )
+        skipped = queryset.count() - len(issued)
+        if skipped:
+            self.message_user(
+                request,
+                _("%(n)d elettori hanno già votato: nessun codice per loro.") % {"n": skipped},
+                messages.WARNING,
+            )
+        return issued
+
+    @admin.action(description=_("Emetti codici di voto: file CSV per la spedizione"))
+    def issue_codes_csv(self, request, queryset):
+        issued = self._issue(request, queryset)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="codici-di-voto-{stamp}.csv"'
+        response["Cache-Control"] = "no-store"
+        response.write("\ufeff")  # Excel reads UTF-8 only with the BOM
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            ["codice_fiscale", "cognome", "nome", "quartiere", "elezione", "codice_di_voto"]
+        )
+        for item in issued:
+            elector = item.elector
+            writer.writerow(
+                [
+                    elector.fiscal_code,
+                    elector.last_name,
+                    elector.first_name,
+                    elector.quartiere.name,
+                    elector.election.title,
+                    item.formatted,
+                ]
+            )
+        return response
+
+    @admin.action(description=_("Emetti codici di voto: lettere da stampare"))
+    def issue_codes_letters(self, request, queryset):
+        issued = self._issue(request, queryset)
+        response = render(
+            request,
+            "consulte/elections/admin/letters.html",
+            {"issued": issued, "portal_url": request.build_absolute_uri("/")[:-1]},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class RollImportForm(forms.ModelForm):
+    class Meta:
+        model = RollImport
+        fields = ["election", "file"]
+
+    def clean_election(self):
+        election = self.cleaned_data["election"]
+        if election.has_started:
+            raise forms.ValidationError(_("Il voto è già iniziato: la lista è fissata."))
+        return election
+
+
+@admin.register(RollImport)
+class RollImportAdmin(admin.ModelAdmin):
+    form = RollImportForm
+    list_display = ["election", "created_at", "status", "processed_rows", "total_rows"]
+    list_filter = ["status", "election"]
+    change_form_template = "consulte/elections/admin/rollimport_change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "election",
+            "file",
+            "uploaded_by",
+            "status",
+            "progress",
+            "imported_rows",
+            "rejected_rows",
+        ]
+
+    def get_fields(self, request, obj=None):
+        return ["election", "file"] if obj is None else self.get_readonly_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("avanzamento"))
+    def progress(self, roll_import: RollImport) -> str:
+        return format_html(
+            '<progress max="100" value="{}"></progress> {} / {}',
+            roll_import.progress_percent,
+            roll_import.processed_rows,
+            roll_import.total_rows,
+        )
+
+    @admin.display(description=_("righe rifiutate"))
+    def rejected_rows(self, roll_import: RollImport) -> str:
+        if not roll_import.rejections:
+            return "–"
+        return format_html(
+            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody>"
+            "</table>",
+            _("Nessun elettore è stato importato: correggi queste righe e carica di nuovo."),
+            _("riga"),
+            _("motivo"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td></tr>",
+                ((item["row"] or _("file"), item["reason"]) for item in roll_import.rejections),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+        from .tasks import import_roll
+
+        transaction.on_commit(partial(import_roll.delay, obj.pk))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Straight to the progress page.
+        self.message_user(request, _("File caricato: il controllo delle righe è iniziato."))
+        return HttpResponseRedirect(reverse("admin:consulte_rollimport_change", args=[obj.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["refresh"] = obj is not None and obj.status in (
+            RollImport.Status.PENDING,
+            RollImport.Status.RUNNING,
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class CandidateResultInline(admin.TabularInline):
+    model = CandidateResult
+    fields = ["rank", "candidate", "votes_online", "votes_in_person", "elected"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    list_display = ["election", "tallied_at", "electors", "voters_online", "voters_in_person"]
+    inlines = [CandidateResultInline]
+    readonly_fields = [
+        "election",
+        "electors",
+        "voters_online",
+        "voters_in_person",
+        "blank_online",
+        "blank_in_person",
+        "void_in_person",
+        "void_preferences",
+        "digest",
+        "tallied_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeskCount)
+class DeskCountAdmin(admin.ModelAdmin):
+    list_display = ["election", "desk", "blank", "void", "entered_by", "entered_at"]
+    list_filter = ["election"]
+
+    def has_add_permission(self, request):
+        return False  # entered by the desk, through the portal's service
+
+    def has_change_permission(self, request, obj=None):
+        return False
