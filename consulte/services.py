@@ -1,0 +1,301 @@
+"""Rules of the consulte: who sits on a council today, and the life of an opinion (parere).
+
+An opinion request goes richiesto → in_redazione → pubblicato. Staff file the request (the
+Comune's act, public from the start); the council's current members draft the opinion in the
+portal; a member transmits it, which publishes it: the opinion is the council's own act, the
+Comune receives it but does not get to hold it back. Staff may also publish from the admin an
+opinion they transcribed (e.g. one voted at a meeting and handed over on paper).
+
+Drafting and transmitting stay possible after the deadline: the opinion is mandatory but not
+binding, and a late opinion is worth more to the city than none. A late one is flagged on the
+public page (`is_late`) so that nobody mistakes it for a timely one.
+"""
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from collabcity.models import Notification, User
+from collabcity.notifications import notify
+from collabcity.roles import Role
+
+from .models import Council, Member, OpinionRequest, ProgrammingDocument
+
+
+class OpinionError(ValidationError):
+    """Something a person did that the rules of the opinion workflow forbid."""
+
+
+# --- councillors -------------------------------------------------------------------------------
+
+
+def current_seats(*, user: User | AnonymousUser, on: date | None = None) -> QuerySet[Member]:
+    """The seats the user holds today (any council)."""
+    if not user.is_authenticated or not user.is_active:
+        return Member.objects.none()
+    return Member.objects.current(on).filter(user=user).select_related("council__ambito")
+
+
+def is_councillor(*, user: User | AnonymousUser, council: Council, on: date | None = None) -> bool:
+    """True when the user's account is linked to a member of THAT council in office today."""
+    return current_seats(user=user, on=on).filter(council=council).exists()
+
+
+def councils_of(*, user: User | AnonymousUser) -> list[Council]:
+    """The councils in which the user holds a seat today, without repetition."""
+    seen: dict[int, Council] = {}
+    for seat in current_seats(user=user).order_by("council__ambito__code"):
+        seen.setdefault(seat.council_id, seat.council)
+    return list(seen.values())
+
+
+def current_members(council: Council, *, on: date | None = None) -> QuerySet[Member]:
+    return (
+        Member.objects.current(on)
+        .filter(council=council)
+        .select_related("organisation")
+        .order_by("kind", "role", "full_name")
+    )
+
+
+# Officers first, then the other members, in the order people expect on a council's page.
+ROLE_ORDER = [
+    Member.Role.PRESIDENT,
+    Member.Role.VICE_PRESIDENT,
+    Member.Role.SECRETARY,
+    Member.Role.MEMBER,
+]
+
+
+def sort_by_role(members: list[Member]) -> list[Member]:
+    return sorted(members, key=lambda m: (ROLE_ORDER.index(m.role), m.full_name))
+
+
+# --- reading helpers (the model module belongs to another change; see the report) ---------------
+
+
+def current_programming_document(
+    documents: list[ProgrammingDocument], *, on: date | None = None
+) -> ProgrammingDocument | None:
+    """The Patto di ambito in force on the day: approved, started, not expired; newest first."""
+    day = on or timezone.localdate()
+    in_force = [
+        doc
+        for doc in documents
+        if doc.approved_on is not None
+        and (doc.valid_from is None or doc.valid_from <= day)
+        and (doc.valid_until is None or doc.valid_until >= day)
+    ]
+    return max(in_force, key=lambda d: (d.approved_on, d.pk), default=None)
+
+
+def open_requests(council: Council) -> QuerySet[OpinionRequest]:
+    """Requests still waiting for the council's opinion, the closest deadline first."""
+    return council.opinion_requests.exclude(status=OpinionRequest.Status.PUBLISHED).order_by(
+        "deadline", "pk"
+    )
+
+
+def is_late(opinion_request: OpinionRequest) -> bool:
+    """Published after the deadline, or still unpublished once the deadline has passed."""
+    if opinion_request.published_at is not None:
+        return timezone.localdate(opinion_request.published_at) > opinion_request.deadline
+    return timezone.localdate() > opinion_request.deadline
+
+
+def days_left(opinion_request: OpinionRequest) -> int:
+    return (opinion_request.deadline - timezone.localdate()).days
+
+
+def version_of(opinion_request: OpinionRequest) -> str:
+    """A fingerprint of what a drafter sees; a form carries it to detect a save made meanwhile.
+
+    The model has no last-modified column, so the fingerprint covers every field a save or a
+    publication changes: any of them changing between GET and POST means the form is stale.
+    """
+    state = "\x1f".join(
+        [
+            opinion_request.status,
+            opinion_request.opinion,
+            str(opinion_request.drafted_by_id or ""),
+            opinion_request.published_at.isoformat() if opinion_request.published_at else "",
+        ]
+    )
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
+# --- the opinion workflow --------------------------------------------------------------------
+
+
+def announce_opinion_request(*, opinion_request: OpinionRequest) -> int:
+    """Tell the council's members with an account that the Comune asks for their opinion.
+
+    Call it in the transaction that saves the new request; returns how many were notified.
+    """
+    council = opinion_request.council
+    subject = gettext("Richiesta di parere: %(title)s") % {"title": opinion_request.title}
+    body = gettext(
+        "Il Comune chiede il parere della %(council)s su «%(title)s». "
+        "Il parere va espresso entro il %(deadline)s."
+    ) % {
+        "council": council.name,
+        "title": opinion_request.title,
+        "deadline": opinion_request.deadline.strftime("%d/%m/%Y"),
+    }
+    recipients = _members_with_account(council)
+    for user in recipients:
+        notify(
+            recipient=user,
+            topic=Notification.Topic.ELECTIONS,
+            subject=subject,
+            body=body,
+            url=edit_url(opinion_request),
+        )
+    return len(recipients)
+
+
+def save_draft(
+    *, opinion_request: OpinionRequest, user: User, text: str, version: str
+) -> OpinionRequest:
+    """Store the council's draft opinion; refuses a stale form and a published opinion."""
+    with transaction.atomic():
+        locked = _lock_for_drafting(opinion_request=opinion_request, user=user, version=version)
+        locked.opinion = text.strip()
+        locked.drafted_by = user
+        locked.status = OpinionRequest.Status.DRAFTING
+        locked.save(update_fields=["opinion", "drafted_by", "status"])
+    return locked
+
+
+def transmit_opinion(
+    *, opinion_request: OpinionRequest, user: User, text: str, version: str
+) -> OpinionRequest:
+    """A councillor transmits the final text: it is stored and published in one transaction."""
+    with transaction.atomic():
+        locked = _lock_for_drafting(opinion_request=opinion_request, user=user, version=version)
+        locked.opinion = text.strip()
+        locked.drafted_by = user
+        return _publish(locked)
+
+
+def publish_opinion(*, opinion_request: OpinionRequest, by: User) -> OpinionRequest:
+    """Staff publish the text already stored (drafted in the portal or transcribed in the admin)."""
+    with transaction.atomic():
+        locked = OpinionRequest.objects.select_for_update().get(pk=opinion_request.pk)
+        if locked.status == OpinionRequest.Status.PUBLISHED:
+            raise OpinionError(_("Il parere è già stato pubblicato."), code="published")
+        if locked.drafted_by_id is None:
+            locked.drafted_by = by
+        return _publish(locked)
+
+
+def _publish(locked: OpinionRequest) -> OpinionRequest:
+    if not locked.opinion.strip():
+        raise OpinionError(
+            _("Il testo del parere è vuoto: scrivilo prima di trasmetterlo."), code="empty"
+        )
+    locked.status = OpinionRequest.Status.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["opinion", "drafted_by", "status", "published_at"])
+    _announce_publication(locked)
+    return locked
+
+
+def _lock_for_drafting(*, opinion_request: OpinionRequest, user: User, version: str):
+    # The row lock serialises two councillors saving at once: the second one sees the first
+    # one's version and is told, instead of silently overwriting the text.
+    locked = (
+        OpinionRequest.objects.select_for_update(of=("self",))
+        .select_related("council")
+        .get(pk=opinion_request.pk)
+    )
+    if not is_councillor(user=user, council=locked.council):
+        raise OpinionError(
+            _("Solo i componenti in carica della consulta possono redigere questo parere."),
+            code="forbidden",
+        )
+    if locked.status == OpinionRequest.Status.PUBLISHED:
+        raise OpinionError(
+            _("Il parere è già stato pubblicato: non si può più modificare."), code="published"
+        )
+    if version != version_of(locked):
+        raise OpinionError(
+            _(
+                "Nel frattempo qualcun altro ha modificato il parere: il tuo testo non è stato "
+                "salvato. Rileggi la versione attuale e riporta le tue modifiche."
+            ),
+            code="stale",
+        )
+    return locked
+
+
+def _announce_publication(opinion_request: OpinionRequest) -> None:
+    council = opinion_request.council
+    subject = gettext("Parere pubblicato: %(title)s") % {"title": opinion_request.title}
+    body = gettext("La %(council)s ha espresso il suo parere su «%(title)s».") % {
+        "council": council.name,
+        "title": opinion_request.title,
+    }
+    if is_late(opinion_request):
+        body += " " + gettext("Il parere è stato espresso oltre il termine del %(deadline)s.") % {
+            "deadline": opinion_request.deadline.strftime("%d/%m/%Y")
+        }
+    recipients = {user.pk: user for user in _staff()}
+    recipients.update({user.pk: user for user in _members_with_account(council)})
+    for user in recipients.values():
+        notify(
+            recipient=user,
+            topic=Notification.Topic.ELECTIONS,
+            subject=subject,
+            body=body,
+            url=public_url(opinion_request),
+        )
+
+
+def _members_with_account(council: Council) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            council_seats__in=Member.objects.current().filter(council=council),
+        ).distinct()
+    )
+
+
+def _staff() -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=Role.MUNICIPAL_STAFF) | Q(is_superuser=True))
+        .distinct()
+    )
+
+
+def public_url(opinion_request: OpinionRequest) -> str:
+    return reverse(
+        "consulte:opinion_detail",
+        kwargs={"slug": opinion_request.council.slug, "pk": opinion_request.pk},
+    )
+
+
+def edit_url(opinion_request: OpinionRequest) -> str:
+    return reverse(
+        "consulte:opinion_edit",
+        kwargs={"slug": opinion_request.council.slug, "pk": opinion_request.pk},
+    )
+
+
+def with_deadline_state(requests: Iterable[OpinionRequest]) -> list[OpinionRequest]:
+    """The requests with `is_late` and `days_left` set, for pages that list them."""
+    decorated = list(requests)
+    for opinion_request in decorated:
+        opinion_request.is_late = is_late(opinion_request)
+        opinion_request.days_left = days_left(opinion_request)
+    return decorated
