@@ -1,0 +1,192 @@
+"""Casting a ballot: the rules, the confirmation step and the HTTP contract."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from consulte import elections
+from consulte.models import Ballot, BallotPreference, Candidate, ElectorVote
+from tests.consulte.factories import CandidateFactory, ElectionFactory, ElectorFactory
+
+
+def stored() -> tuple[int, int, int]:
+    return (ElectorVote.objects.count(), Ballot.objects.count(), BallotPreference.objects.count())
+
+
+def cast(election, elector, ids):
+    return elections.cast_ballot(election=election, elector=elector, candidate_ids=ids)
+
+
+def test_cast_records_the_vote_and_an_anonymous_ballot(election, elector, candidates):
+    ballot = cast(election, elector, [candidates[0].pk, candidates[2].pk])
+    vote = ElectorVote.objects.get()
+    assert (vote.elector, vote.channel) == (elector, ElectorVote.Channel.ONLINE)
+    assert vote.hour.minute == vote.hour.second == 0
+    assert list(ballot.preferences.order_by("position").values_list("candidate", "position")) == [
+        (candidates[0].pk, 1),
+        (candidates[2].pk, 2),
+    ]
+
+
+def test_blank_ballot_is_allowed(election, elector, candidates):
+    ballot = cast(election, elector, [])
+    assert stored() == (1, 1, 0)
+    assert not ballot.preferences.exists()
+
+
+def test_second_vote_is_refused_and_stores_nothing(election, elector, candidates):
+    cast(election, elector, [candidates[0].pk])
+    with pytest.raises(elections.AlreadyVoted):
+        cast(election, elector, [candidates[1].pk])
+    assert stored() == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("choice", "code"),
+    [
+        ("too_many", "too_many"),
+        ("duplicate", "duplicate"),
+        ("other_election", "unknown_candidate"),
+        ("withdrawn", "unknown_candidate"),
+        ("rejected", "unknown_candidate"),
+        ("pending", "unknown_candidate"),
+        ("not_a_number", "tampered"),
+        ("missing_id", "unknown_candidate"),
+    ],
+)
+def test_invalid_ballot_is_refused_with_nothing_stored(election, elector, candidates, choice, code):
+    other = CandidateFactory(election=ElectionFactory())
+    ids = {
+        "too_many": [c.pk for c in candidates[:3]],
+        "duplicate": [candidates[0].pk, candidates[0].pk],
+        "other_election": [other.pk],
+        "withdrawn": [CandidateFactory(election=election, status=Candidate.Status.WITHDRAWN).pk],
+        "rejected": [
+            CandidateFactory(
+                election=election, status=Candidate.Status.REJECTED, rejection_reason="No"
+            ).pk
+        ],
+        "pending": [CandidateFactory(election=election, status=Candidate.Status.PENDING).pk],
+        "not_a_number": ["1; DROP TABLE"],
+        "missing_id": [999999],
+    }[choice]
+    with pytest.raises(elections.BallotError) as caught:
+        cast(election, elector, ids)
+    assert caught.value.code == code
+    assert stored() == (0, 0, 0)
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_ballot_outside_the_window_is_refused(election, elector, candidates, when):
+    now = timezone.now()
+    if when == "before":
+        election.opens_at = now + datetime.timedelta(hours=1)
+        election.nomination_closes_at = now
+    else:
+        election.closes_at = now - datetime.timedelta(minutes=1)
+        election.opens_at = now - datetime.timedelta(days=1)
+    election.save()
+    with pytest.raises(elections.BallotError):
+        cast(election, elector, [candidates[0].pk])
+    assert stored() == (0, 0, 0)
+
+
+def test_elector_of_another_election_cannot_cast(election, candidates):
+    stranger = ElectorFactory(election=ElectionFactory())
+    with pytest.raises(elections.BallotError) as caught:
+        cast(election, stranger, [candidates[0].pk])
+    assert caught.value.code == "unverified"
+    with pytest.raises(elections.BallotError):
+        cast(election, None, [candidates[0].pk])
+    assert stored() == (0, 0, 0)
+
+
+def test_same_gender_double_preference_is_accepted_with_a_warning(election, elector, candidates):
+    chosen = elections.validate_choices(
+        election=election, candidate_ids=[candidates[0].pk, candidates[1].pk]
+    )
+    assert elections.gender_warning(election=election, candidates=chosen)
+    cast(election, elector, [candidates[0].pk, candidates[1].pk])
+    assert stored() == (1, 1, 2)
+
+
+def test_no_gender_warning_without_the_rule(election, candidates):
+    election.gender_balance = False
+    chosen = [candidates[0], candidates[1]]
+    assert not elections.gender_warning(election=election, candidates=chosen)
+
+
+# --- HTTP -------------------------------------------------------------------------------------
+
+
+def ballot_url(election):
+    return reverse("consulte:ballot", kwargs={"pk": election.pk})
+
+
+def test_review_step_shows_the_choices_and_stores_nothing(voter_client, election, candidates):
+    response = voter_client.post(
+        ballot_url(election),
+        {"step": "review", "preference_1": candidates[0].pk, "preference_2": candidates[1].pk},
+    )
+    assert response.status_code == 200
+    assert "consulte/elections/ballot_confirm.html" in [t.name for t in response.templates]
+    assert "stesso genere" in response.content.decode()
+    assert stored() == (0, 0, 0)
+
+
+def test_cast_through_the_view_shows_a_receipt(
+    voter_client, election, candidates, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        response = voter_client.post(
+            ballot_url(election), {"step": "cast", "candidate": [candidates[0].pk]}
+        )
+    assert response.status_code == 200
+    ballot = Ballot.objects.get()
+    assert ballot.receipt in response.content.decode()
+    assert "-" in ballot.receipt and len(ballot.receipt.replace("-", "")) == 20
+
+
+def test_second_cast_through_the_view_gets_already_voted(voter_client, election, candidates):
+    voter_client.post(ballot_url(election), {"step": "cast", "candidate": [candidates[0].pk]})
+    response = voter_client.post(
+        ballot_url(election), {"step": "cast", "candidate": [candidates[1].pk]}
+    )
+    assert response.status_code == 409
+    assert "Hai già votato" in response.content.decode()
+    assert stored() == (1, 1, 1)
+    assert voter_client.get(ballot_url(election)).status_code == 409
+
+
+def test_tampered_cast_shows_a_message_and_stores_nothing(voter_client, election, candidates):
+    response = voter_client.post(
+        ballot_url(election),
+        {"step": "cast", "candidate": [candidates[0].pk, "x"]},
+        follow=True,
+    )
+    assert "La scheda non è valida" in response.content.decode()
+    assert stored() == (0, 0, 0)
+
+
+def test_unverified_user_is_sent_to_verification(citizen_client, election, candidates):
+    response = citizen_client.post(
+        ballot_url(election), {"step": "cast", "candidate": [candidates[0].pk]}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("consulte:election_verify", kwargs={"pk": election.pk})
+    assert stored() == (0, 0, 0)
+
+
+def test_anonymous_cast_is_not_possible(client, election, candidates):
+    response = client.post(ballot_url(election), {"step": "cast", "candidate": [candidates[0].pk]})
+    assert response.status_code == 302
+    assert stored() == (0, 0, 0)
+
+
+def test_random_ballot_order_keeps_the_same_candidates(election, candidates):
+    election.ballot_order = election.BallotOrder.RANDOM
+    orders = {tuple(c.pk for c in elections.ballot_candidates(election)) for _ in range(30)}
+    assert len(orders) > 1
+    assert all(sorted(order) == sorted(c.pk for c in candidates) for order in orders)

@@ -1,0 +1,65 @@
+"""The demo elections: an open one the demo citizen can vote in, a closed one with results."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from consulte import elections
+from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
+from consulte.models import (
+    Ballot,
+    Candidate,
+    CandidateResult,
+    Election,
+    Elector,
+    ElectorVote,
+    Member,
+    Result,
+)
+
+
+def snapshot():
+    return [
+        sorted(Election.objects.values_list()),
+        Elector.objects.count(),
+        sorted(Candidate.objects.values_list("pk", "status", "statement")),
+        Ballot.objects.count(),
+        ElectorVote.objects.count(),
+        sorted(Result.objects.values_list("election", "digest", "voters_online", "tallied_at")),
+        sorted(CandidateResult.objects.values_list()),
+        sorted(Member.objects.filter(election__isnull=False).values_list()),
+    ]
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_demo_has_an_open_and_a_closed_election(seeded):
+    open_election = Election.objects.open_at().get()
+    assert open_election.council.ambito.quartieri.filter(name="Orologio").exists()
+    assert open_election.candidates.filter(status="approved").count() == 6
+    assert set(open_election.candidates.values_list("gender", flat=True)) == {"F", "M"}
+    closed = Election.objects.closed().get()
+    assert closed.result.voters_online > 0
+    assert Member.objects.filter(election=closed).count() == closed.seats
+
+
+def test_demo_citizen_can_verify_with_the_printed_code(seeded):
+    election = Election.objects.open_at().get()
+    elector = elections.verify_with_code(
+        election=election,
+        fiscal_code=DEMO_CITIZEN_FISCAL_CODE,
+        code=elections.format_code(DEMO_VOTING_CODE),
+        client_key="demo",
+        user=None,
+    )
+    assert elector.fiscal_code == DEMO_CITIZEN_FISCAL_CODE
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    before = snapshot()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert snapshot() == before

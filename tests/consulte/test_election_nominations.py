@@ -1,0 +1,65 @@
+"""Self-nomination by verified electors during the nomination window."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from consulte import elections
+from consulte.models import Candidate
+
+
+@pytest.fixture
+def nominating(election):
+    now = timezone.now()
+    election.nomination_opens_at = now - datetime.timedelta(days=1)
+    election.nomination_closes_at = now + datetime.timedelta(days=1)
+    election.opens_at = now + datetime.timedelta(days=2)
+    election.closes_at = now + datetime.timedelta(days=9)
+    election.save()
+    return election
+
+
+def test_verified_elector_nominates_themselves(nominating, voter_client, elector):
+    response = voter_client.post(
+        reverse("consulte:election_nominate", args=[nominating.pk]),
+        {"statement": "Lavoro per il verde del quartiere."},
+    )
+    assert response.status_code == 302
+    candidate = Candidate.objects.get()
+    assert (candidate.elector, candidate.status) == (elector, Candidate.Status.PENDING)
+    assert (candidate.gender, candidate.birth_date) == (elector.gender, elector.birth_date)
+
+
+def test_unverified_user_is_sent_to_verify(nominating, citizen_client):
+    response = citizen_client.get(reverse("consulte:election_nominate", args=[nominating.pk]))
+    assert response.url == reverse("consulte:election_verify", args=[nominating.pk])
+
+
+def test_nomination_only_in_the_window(election, elector):
+    with pytest.raises(elections.NominationError):
+        elections.submit_candidacy(election=election, elector=elector, user=None, statement="x")
+    assert not Candidate.objects.exists()
+
+
+def test_one_candidacy_per_elector(nominating, elector):
+    elections.submit_candidacy(election=nominating, elector=elector, user=None, statement="x")
+    with pytest.raises(elections.NominationError):
+        elections.submit_candidacy(election=nominating, elector=elector, user=None, statement="y")
+
+
+def test_only_approved_candidates_are_on_the_ballot(election, candidates):
+    from tests.consulte.factories import CandidateFactory
+
+    CandidateFactory(election=election, status=Candidate.Status.PENDING)
+    CandidateFactory(election=election, status=Candidate.Status.WITHDRAWN)
+    assert {c.pk for c in elections.ballot_candidates(election)} == {c.pk for c in candidates}
+
+
+def test_reject_needs_a_reason(nominating, elector):
+    candidate = elections.submit_candidacy(
+        election=nominating, elector=elector, user=None, statement="x"
+    )
+    with pytest.raises(elections.NominationError):
+        elections.decide_candidacy(candidate=candidate, approve=False, reason=" ")

@@ -1,0 +1,56 @@
+"""Residents of the ambito who opted in hear of the opening, the last day and the results."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from collabcity.models import Notification
+from consulte import elections
+from tests.factories import QuartiereFactory, UserFactory
+
+
+@pytest.fixture
+def residents(election, quartiere):
+    return {
+        "in": UserFactory(quartiere=quartiere),
+        "opted_out": UserFactory(quartiere=quartiere, notify_elections=False),
+        "elsewhere": UserFactory(quartiere=QuartiereFactory()),
+    }
+
+
+def recipients():
+    return set(Notification.objects.values_list("recipient_id", flat=True))
+
+
+def test_opening_is_notified_once_to_who_opted_in(election, residents):
+    assert elections.notify_opened_elections() == 1
+    assert elections.notify_opened_elections() == 0
+    assert recipients() == {residents["in"].pk}
+    assert Notification.objects.get().topic == Notification.Topic.ELECTIONS
+
+
+def test_reminder_a_day_before_skips_who_voted(election, residents, quartiere):
+    from tests.consulte.factories import ElectorFactory, verify
+
+    voted = UserFactory(quartiere=quartiere)
+    elector = ElectorFactory(election=election)
+    verify(elector=elector, user=voted)
+    elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    assert elections.remind_before_close() == 0  # closes in 5 days
+    election.closes_at = timezone.now() + datetime.timedelta(hours=20)
+    election.save()
+    assert elections.remind_before_close() == 1
+    assert elections.remind_before_close() == 0
+    notification = Notification.objects.get()
+    assert notification.recipient == residents["in"]
+    assert election.title in notification.subject
+
+
+def test_results_are_notified_once(election, residents):
+    election.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    election.save()
+    elections.tally_election(election_id=election.pk)
+    elections.tally_election(election_id=election.pk)
+    assert Notification.objects.count() == 1
+    assert "risultati" in Notification.objects.get().url

@@ -1,0 +1,271 @@
+"""The tally: counted in the database, seats with the tie rule, idempotent, members seated."""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from consulte import elections, opendata
+from consulte.models import CandidateResult, Member, Result
+from tests.consulte.factories import CandidateFactory, ElectorFactory
+
+
+def vote(election, *candidates):
+    elections.cast_ballot(
+        election=election,
+        elector=ElectorFactory(election=election),
+        candidate_ids=[c.pk for c in candidates],
+    )
+
+
+def close(election):
+    election.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    election.save(update_fields=["closes_at"])
+
+
+def tally(election) -> Result:
+    return elections.tally_election(election_id=election.pk)
+
+
+def votes_of(result):
+    return {
+        row.candidate_id: (row.votes_online, row.votes_in_person, row.rank, row.elected)
+        for row in result.candidates.all()
+    }
+
+
+@pytest.fixture
+def voted(election, candidates):
+    anna, bice, carlo, dario = candidates
+    vote(election, anna, carlo)
+    vote(election, anna, bice)  # bice void: same gender as the first preference
+    vote(election, carlo)
+    vote(election)  # blank
+    vote(election, dario, anna)
+    return election
+
+
+def test_tally_counts_preferences_with_the_gender_rule(voted, candidates):
+    anna, bice, carlo, dario = candidates
+    close(voted)
+    result = tally(voted)
+    counted = votes_of(result)
+    assert {c.pk: counted[c.pk][0] for c in candidates} == {
+        anna.pk: 3,
+        bice.pk: 0,
+        carlo.pk: 2,
+        dario.pk: 1,
+    }
+    assert result.void_preferences == 1
+    assert result.blank_online == 1
+    assert result.voters_online == 5
+    assert result.electors == 9  # the four candidates are on the roll too
+    assert [counted[c.pk][3] for c in (anna, carlo, dario, bice)] == [True, True, True, False]
+
+
+def test_without_the_gender_rule_every_preference_counts(voted, candidates):
+    voted.gender_balance = False
+    voted.save()
+    close(voted)
+    result = tally(voted)
+    assert votes_of(result)[candidates[1].pk][0] == 1
+    assert result.void_preferences == 0
+
+
+def test_results_are_refused_before_the_close(voted):
+    with pytest.raises(elections.ElectionError):
+        tally(voted)
+    assert not Result.objects.exists()
+
+
+def test_tie_goes_to_the_older_candidate(election):
+    election.seats = 1
+    election.save()
+    young = CandidateFactory(election=election, gender="F", birth_date=datetime.date(1990, 1, 1))
+    old = CandidateFactory(election=election, gender="F", birth_date=datetime.date(1950, 1, 1))
+    vote(election, young)
+    vote(election, old)
+    close(election)
+    counted = votes_of(tally(election))
+    assert counted[old.pk][2:] == (1, True)
+    assert counted[young.pk][2:] == (2, False)
+
+
+def test_tie_by_lots_follows_the_published_seed(election):
+    election.seats = 1
+    election.tie_rule = election.TieRule.LOTS
+    election.tie_seed = "seme-pubblicato-2022"
+    election.save()
+    first = CandidateFactory(election=election)
+    second = CandidateFactory(election=election)
+    vote(election, first)
+    vote(election, second)
+    close(election)
+    winner = min((first, second), key=lambda c: elections.tie_key(election, c))
+    counted = votes_of(tally(election))
+    assert counted[winner.pk][3] is True
+    assert sum(row[3] for row in counted.values()) == 1
+
+
+def test_tally_is_idempotent(voted):
+    close(voted)
+    first = tally(voted)
+    snapshot = (
+        Result.objects.values().get(),
+        sorted(CandidateResult.objects.values_list()),
+        sorted(Member.objects.values_list()),
+    )
+    second = tally(voted)
+    assert first.pk == second.pk
+    assert snapshot == (
+        Result.objects.values().get(),
+        sorted(CandidateResult.objects.values_list()),
+        sorted(Member.objects.values_list()),
+    )
+
+
+def test_periodic_task_tallies_each_closed_election_once(voted):
+    from consulte.tasks import tally_due_elections
+
+    assert tally_due_elections.apply().get() == 0  # still open
+    close(voted)
+    assert tally_due_elections.apply().get() == 1
+    assert Result.objects.count() == 1
+    assert tally_due_elections.apply().get() == 0
+
+
+def test_elected_become_members_for_five_years(voted, candidates):
+    close(voted)
+    tally(voted)
+    members = Member.objects.filter(election=voted)
+    assert {m.candidate_id for m in members} == {
+        c.pk for c in (candidates[0], candidates[2], candidates[3])
+    }
+    member = members.first()
+    assert member.kind == Member.Kind.ELECTED
+    assert member.council == voted.council
+    assert member.term_start == timezone.localdate(voted.closes_at)
+    assert member.term_end == member.term_start.replace(
+        year=member.term_start.year + 5
+    ) - datetime.timedelta(days=1)
+
+
+def test_digest_is_sha256_of_the_sorted_ballots(voted):
+    close(voted)
+    result = tally(voted)
+    lines = sorted(line for line, _prefs in elections.iter_ballots(voted))
+    assert result.digest == elections.digest_of_lines(lines)
+
+
+def test_desk_count_is_added_and_shown_apart(voted, candidates):
+    close(voted)
+    tally(voted)
+    elections.record_desk_count(
+        election=voted,
+        desk="Centro sociale Orologio",
+        blank=2,
+        void=1,
+        votes={candidates[1].pk: 10},
+        entered_by=None,
+    )
+    result = Result.objects.get()
+    assert votes_of(result)[candidates[1].pk][:2] == (0, 10)
+    assert (result.blank_in_person, result.void_in_person) == (2, 1)
+    assert votes_of(result)[candidates[1].pk][2] == 1
+    with pytest.raises(elections.ElectionError):
+        elections.record_desk_count(
+            election=voted,
+            desk="Centro sociale Orologio",
+            blank=0,
+            void=0,
+            votes={},
+            entered_by=None,
+        )
+
+
+def test_desk_count_only_after_the_close(voted, candidates):
+    with pytest.raises(elections.ElectionError):
+        elections.record_desk_count(
+            election=voted, desk="X", blank=0, void=0, votes={}, entered_by=None
+        )
+
+
+# --- Public pages and open data --------------------------------------------------------------
+
+
+def public_urls(election):
+    return [
+        reverse("consulte:election_results", kwargs={"pk": election.pk}),
+        reverse("consulte:election_opendata", kwargs={"pk": election.pk, "fmt": "json"}),
+        reverse("consulte:election_opendata", kwargs={"pk": election.pk, "fmt": "csv"}),
+    ]
+
+
+def test_results_and_open_data_are_not_visible_before_the_close(client, voted):
+    for url in public_urls(voted):
+        assert client.get(url).status_code == 404
+
+
+def test_results_and_open_data_after_the_tally(client, voted):
+    close(voted)
+    result = tally(voted)
+    page = client.get(public_urls(voted)[0])
+    assert result.digest in page.content.decode()
+    assert client.get(public_urls(voted)[1]).status_code == 200
+
+
+def test_open_data_recounts_to_the_same_result(client, voted, candidates, tmp_path):
+    close(voted)
+    tally(voted)
+    elections.record_desk_count(
+        election=voted,
+        desk="Punto A",
+        blank=1,
+        void=0,
+        votes={candidates[3].pk: 4},
+        entered_by=None,
+    )
+    response = client.get(public_urls(voted)[1])
+    document = json.loads(b"".join(response.streaming_content))
+    assert len(document["ballots"]) == 5
+    assert opendata.compare(document, opendata.recount_json(document)) == []
+    path = tmp_path / "schede.json"
+    path.write_bytes(json.dumps(document).encode())
+    call_command("recount", str(path))
+
+
+def test_recount_detects_a_changed_ballot(client, voted, candidates, tmp_path):
+    close(voted)
+    tally(voted)
+    document = json.loads(b"".join(client.get(public_urls(voted)[1]).streaming_content))
+    document["ballots"][0]["preferences"] = [candidates[3].pk]
+    path = tmp_path / "schede.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(CommandError):
+        call_command("recount", str(path))
+
+
+def test_csv_recount_gives_the_same_digest_and_online_votes(client, voted, tmp_path):
+    close(voted)
+    result = tally(voted)
+    text = b"".join(client.get(public_urls(voted)[2]).streaming_content).decode()
+    counted = opendata.recount_csv(text)
+    assert counted["digest"] == result.digest
+    assert dict(counted["votes_online"]) == {
+        row.candidate_id: row.votes_online for row in result.candidates.all() if row.votes_online
+    }
+
+
+def test_receipt_lookup_shows_preferences_only_after_the_close(client, election, candidates):
+    elector = ElectorFactory(election=election)
+    ballot = elections.cast_ballot(
+        election=election, elector=elector, candidate_ids=[candidates[2].pk]
+    )
+    url = reverse("consulte:receipt_lookup") + f"?ricevuta={ballot.receipt}"
+    before = client.get(url).content.decode()
+    assert "registrata" in before and candidates[2].full_name not in before
+    close(election)
+    assert candidates[2].full_name in client.get(url).content.decode()

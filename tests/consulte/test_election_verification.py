@@ -1,0 +1,149 @@
+"""Verification by fiscal code + one-time code, on one's own account or at a terminal."""
+
+import pytest
+from django.urls import reverse
+
+from consulte import elections
+from consulte.models import ElectorVerification, VotingCredential
+from tests.consulte.factories import ElectionFactory, ElectorFactory, issue_code, verify
+from tests.factories import UserFactory
+
+
+def attempt(election, elector, code, *, user=None, client_key="test"):
+    return elections.verify_with_code(
+        election=election,
+        fiscal_code=elector.fiscal_code,
+        code=code,
+        client_key=client_key,
+        user=user,
+    )
+
+
+def test_code_is_stored_only_as_a_keyed_hash(elector):
+    code = issue_code(elector)
+    credential = VotingCredential.objects.get()
+    assert code not in credential.code_hash
+    assert len(credential.code_hash) == 64
+    assert credential.code_hash == elections.hash_code(elector=elector, code=code)
+
+
+def test_code_links_the_account_and_is_spent(election, elector, citizen):
+    code = issue_code(elector)
+    assert attempt(election, elector, elections.format_code(code).lower(), user=citizen) == elector
+    assert ElectorVerification.objects.get().user == citizen
+    assert VotingCredential.objects.get().used_at is not None
+    with pytest.raises(elections.VerificationError):
+        attempt(election, elector, code, user=UserFactory())
+
+
+def test_wrong_code_and_unknown_fiscal_code_get_the_same_message(election, elector):
+    issue_code(elector)
+    with pytest.raises(elections.VerificationError) as wrong_code:
+        attempt(election, elector, "AAAAA-AAAAA")
+    stranger = ElectorFactory.build(election=election, fiscal_code="BNCLRA80A41H223Q")
+    with pytest.raises(elections.VerificationError) as not_on_roll:
+        attempt(election, stranger, "AAAAA-AAAAA")
+    assert wrong_code.value.messages == not_on_roll.value.messages
+
+
+def test_guesses_are_limited_per_fiscal_code(election, elector):
+    code = issue_code(elector)
+    for n in range(elections.VERIFY_LIMITS["fiscal_code"]):
+        with pytest.raises(elections.VerificationError):
+            attempt(election, elector, "WRONG", client_key=f"client{n}")
+    with pytest.raises(elections.VerificationError) as caught:
+        attempt(election, elector, code, client_key="another")
+    assert caught.value.code == "rate_limited"
+
+
+def test_guesses_are_limited_per_client(election):
+    electors = ElectorFactory.create_batch(5, election=election)
+    for elector in electors:
+        issue_code(elector)
+    for n in range(elections.VERIFY_LIMITS["client"]):
+        with pytest.raises(elections.VerificationError):
+            attempt(election, electors[n % 5], "WRONG", client_key="one-ip")
+    with pytest.raises(elections.VerificationError) as caught:
+        attempt(election, ElectorFactory(election=election), "WRONG", client_key="one-ip")
+    assert caught.value.code == "rate_limited"
+
+
+def test_reissued_code_replaces_the_old_one(election, elector):
+    old = issue_code(elector)
+    new = issue_code(elector)
+    with pytest.raises(elections.VerificationError):
+        attempt(election, elector, old)
+    assert attempt(election, elector, new) == elector
+
+
+def test_no_code_for_who_already_voted(election, elector, candidates):
+    elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    assert elections.issue_credentials(electors=[elector], issued_by=None) == []
+
+
+def test_account_cannot_be_two_electors_of_one_election(election, citizen):
+    first, second = ElectorFactory.create_batch(2, election=election)
+    verify(elector=first, user=citizen)
+    with pytest.raises(elections.VerificationError) as caught:
+        attempt(election, second, issue_code(second), user=citizen)
+    assert caught.value.code == "other_elector"
+
+
+def test_code_of_another_election_does_not_verify(election, elector):
+    other = ElectionFactory()
+    code = issue_code(ElectorFactory(election=other, fiscal_code=elector.fiscal_code))
+    with pytest.raises(elections.VerificationError):
+        attempt(election, elector, code)
+
+
+def test_terminal_verification_lasts_for_the_session_and_ends_with_the_vote(
+    client, election, elector, candidates
+):
+    code = issue_code(elector)
+    url = reverse("consulte:election_verify", kwargs={"pk": election.pk})
+    response = client.post(url, {"fiscal_code": elector.fiscal_code, "code": code})
+    assert response.status_code == 302
+    assert not ElectorVerification.objects.exists()  # no account involved
+    ballot_url = reverse("consulte:ballot", kwargs={"pk": election.pk})
+    assert client.get(ballot_url).status_code == 200
+    response = client.post(ballot_url, {"step": "cast", "candidate": [candidates[0].pk]})
+    assert response.status_code == 200
+    assert client.get(ballot_url).status_code == 302  # the next person must verify again
+
+
+def test_verify_page_shows_a_message_on_failure(client, election, elector):
+    url = reverse("consulte:election_verify", kwargs={"pk": election.pk})
+    response = client.post(url, {"fiscal_code": elector.fiscal_code, "code": "NOPE"})
+    assert response.status_code == 200
+    assert "non validi" in response.content.decode()
+
+
+def test_roll_check_needs_the_surname(citizen_client, election, elector):
+    url = reverse("consulte:election_roll_check", kwargs={"pk": election.pk})
+    found = citizen_client.post(
+        url, {"fiscal_code": elector.fiscal_code, "last_name": elector.last_name.upper()}
+    )
+    assert found.context["outcome"] == "found"
+    wrong = citizen_client.post(url, {"fiscal_code": elector.fiscal_code, "last_name": "Altro"})
+    assert wrong.context["outcome"] == "not_found"
+
+
+def test_roll_check_is_for_logged_in_users_and_limited(client, citizen, election, elector):
+    url = reverse("consulte:election_roll_check", kwargs={"pk": election.pk})
+    assert (
+        client.post(url, {"fiscal_code": elector.fiscal_code, "last_name": "x"}).status_code == 302
+    )
+    client.force_login(citizen)
+    for _ in range(elections.ROLL_CHECK_LIMIT):
+        client.post(url, {"fiscal_code": elector.fiscal_code, "last_name": "x"})
+    response = client.post(
+        url, {"fiscal_code": elector.fiscal_code, "last_name": elector.last_name}
+    )
+    assert response.context["outcome"] is None
+    assert "troppe verifiche" in response.content.decode()
+
+
+def test_terminal_verification_expires_after_a_quarter_of_an_hour(client, election, elector):
+    url = reverse("consulte:election_verify", kwargs={"pk": election.pk})
+    client.post(url, {"fiscal_code": elector.fiscal_code, "code": issue_code(elector)})
+    assert client.session.get_expiry_age() == 15 * 60
