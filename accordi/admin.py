@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -10,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from collabcity.forms import HTTPS_URL_FIELDS
 
 from . import services
 from .models import (
@@ -189,10 +190,10 @@ class AgreementAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Risultati e collegamenti"),
-            {"fields": ["final_report", "activities_link", "volunteering_link"]},
+            {"fields": ["final_report", "activities_link"]},
         ),
     ]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URL_FIELDS
     change_form_template = "admin/accordi/agreement/change_form.html"
     object_history_template = "admin/accordi/agreement/object_history.html"
     history_list_display = ["status"]

@@ -132,11 +132,6 @@ class Agreement(models.Model):
         blank=True,
         help_text=_("Collegamento alle attività che l'accordo realizza nei centri sociali."),
     )
-    volunteering_link = models.URLField(
-        _("opportunità di volontariato"),
-        blank=True,
-        help_text=_("Collegamento alle opportunità di volontariato civico nate dall'accordo."),
-    )
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modificato il"), auto_now=True)
 

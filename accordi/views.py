@@ -69,7 +69,12 @@ def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse
     return render(
         request,
         "accordi/agreement_detail.html",
-        {"agreement": agreement, "totals": agreement.totals(), **extra},
+        {
+            "agreement": agreement,
+            "totals": agreement.totals(),
+            "opportunities": agreement.volunteering_opportunities.published().order_by("title"),
+            **extra,
+        },
     )
 
 

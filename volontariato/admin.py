@@ -111,7 +111,7 @@ class OpportunityAdmin(admin.ModelAdmin):
     list_display = ["title", "organisation", "quartiere", "coordinator", "published"]
     list_filter = ["published", "organisation", "quartiere__ambito"]
     search_fields = ["title", "description", "place"]
-    autocomplete_fields = ["quartiere", "organisation", "centre", "coordinator"]
+    autocomplete_fields = ["quartiere", "organisation", "centre", "agreement", "coordinator"]
     filter_horizontal = ["skills"]
     list_select_related = ["organisation", "quartiere", "coordinator"]
     inlines = [ShiftInline]

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accordi.models import Agreement
 from centri_sociali.models import Centre
 from collabcity.models import Quartiere, User
 
@@ -191,6 +192,7 @@ class OpportunityForm(forms.ModelForm):
             "quartiere",
             "organisation",
             "centre",
+            "agreement",
             "coordinator",
             "skills",
             "published",
@@ -201,6 +203,8 @@ class OpportunityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["quartiere"].queryset = Quartiere.objects.order_by("name")
         self.fields["centre"].queryset = Centre.objects.order_by("name")
+        # A draft agreement is not public yet: an opportunity must not reveal it.
+        self.fields["agreement"].queryset = Agreement.objects.public().order_by("title")
         self.fields["coordinator"].queryset = User.objects.filter(is_active=True).order_by(
             "last_name", "first_name"
         )

@@ -237,7 +237,9 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def for_listing(self):
-        return self.select_related("quartiere", "organisation", "centre").prefetch_related("skills")
+        return self.select_related(
+            "quartiere", "organisation", "centre", "agreement"
+        ).prefetch_related("skills")
 
 
 class Opportunity(models.Model):
@@ -275,6 +277,15 @@ class Opportunity(models.Model):
         null=True,
         blank=True,
         related_name="volunteering_opportunities",
+    )
+    agreement = models.ForeignKey(
+        "accordi.Agreement",
+        verbose_name=_("accordo di cittadinanza"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteering_opportunities",
+        help_text=_("L'accordo di cittadinanza da cui nasce l'opportunità, se c'è."),
     )
     published = models.BooleanField(_("pubblicata"), default=False)
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
