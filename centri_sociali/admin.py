@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from collabcity.forms import HTTPS_URL_FIELDS
+
 from . import services
 from .forms import ActivityAdminForm
 from .models import (
@@ -32,6 +34,7 @@ class CentreAdmin(admin.ModelAdmin):
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["quartiere", "organisation"]
+    formfield_overrides = HTTPS_URL_FIELDS
     filter_horizontal = ["managers", "facilities"]
     list_select_related = ["quartiere", "organisation"]
     inlines = [RoomInline, OpeningHoursInline]

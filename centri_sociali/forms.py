@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from collabcity.forms import https_url_formfield
+
 from . import recurrence, services
 from .models import Activity, Centre, OpeningHours, Room
 
@@ -194,6 +196,7 @@ class CentreContactsForm(forms.ModelForm):
     class Meta:
         model = Centre
         fields = ["phone", "email", "website", "description", "accessibility_notes"]
+        formfield_callback = https_url_formfield
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),

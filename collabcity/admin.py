@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import HTTPS_URL_FIELDS
 from .models import Ambito, Notification, Organisation, Quartiere, User
 
 
@@ -67,6 +68,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["quartiere"]
+    formfield_overrides = HTTPS_URL_FIELDS
 
 
 @admin.register(Notification)

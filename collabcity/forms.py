@@ -1,8 +1,17 @@
 from django import forms
+from django.db import models
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Quartiere, User
+
+# Web addresses typed without a scheme are https (Django 6's default, chosen now): for admin
+# `formfield_overrides` and for model forms' `formfield_callback`.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def https_url_formfield(field: models.Field, **kwargs) -> forms.Field | None:
+    return field.formfield(**HTTPS_URL_FIELDS.get(type(field), {}), **kwargs)
 
 
 class GroupedByAmbito(BaseChoiceIterator):
