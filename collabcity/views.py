@@ -5,17 +5,21 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accordi.models import Agreement
 from centri_sociali.models import Centre
+from consulte.services import current_seats
+from volontariato.permissions import is_coordinator
 
 from . import notifications
 from .celery import app as celery_app
 from .forms import ProfileForm, QuartiereFinderForm
 from .models import Ambito, Notification, Quartiere
+from .roles import Role
 
 INBOX_PAGE_SIZE = 20
 
@@ -80,7 +84,25 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Il tuo profilo è stato aggiornato."))
             return redirect("profile")
         messages.error(request, _("Il profilo non è stato salvato: correggi i campi indicati."))
-    return render(request, "collabcity/profile.html", {"form": form})
+    return render(
+        request,
+        "collabcity/profile.html",
+        {"form": form, "working_areas": working_areas(request.user)},
+    )
+
+
+def working_areas(user) -> list[tuple[str, str]]:
+    """The pages where this person works for the city, by the seats and roles they hold."""
+    areas = []
+    if current_seats(user=user).exists():
+        areas.append((_("La mia consulta: i pareri da scrivere"), reverse("consulte:council_mine")))
+    if Centre.objects.managed_by(user).exists():
+        areas.append((_("Gestione del centro sociale"), reverse("centri_sociali:manage_index")))
+    if is_coordinator(user):
+        areas.append((_("Coordinamento dei volontari"), reverse("volontariato:coordination")))
+    if user.has_role(Role.POLL_WORKER):
+        areas.append((_("Punto voto: le elezioni"), reverse("consulte:election_list")))
+    return areas
 
 
 @login_required

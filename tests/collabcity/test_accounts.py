@@ -6,7 +6,10 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from collabcity.models import Notification, User
-from tests.factories import DEFAULT_PASSWORD, QuartiereFactory, UserFactory
+from collabcity.roles import Role
+from collabcity.services import assign_role
+from tests.consulte.council_factories import CouncillorFactory
+from tests.factories import DEFAULT_PASSWORD, CentreFactory, QuartiereFactory, UserFactory
 
 CONFIRM_LINK = re.compile(r"http://testserver(/account/confirm-email/[^/\s]+/)")
 
@@ -202,3 +205,33 @@ def test_profile_form_shows_the_saved_quartiere_selected(citizen_client, citizen
     body = citizen_client.get("/profilo/").content.decode()
 
     assert '<option value="ospizio" selected>' in body
+
+
+def profile_links(client) -> set[str]:
+    body = client.get("/profilo/").content.decode()
+    start = body.index('id="my-pages-title"')
+    section = body[start : body.index("</section>", start)]
+    return set(re.findall(r'class="list-item" href="([^"]+)"', section))
+
+
+def test_profile_of_a_citizen_links_their_registrations_and_volunteering(citizen_client):
+    assert profile_links(citizen_client) == {
+        "/centri-sociali/le-mie-iscrizioni/",
+        "/volontariato/il-mio-volontariato/",
+    }
+
+
+def test_profile_links_the_working_pages_of_each_seat_and_role(client, db):
+    person = UserFactory()
+    CouncillorFactory(user=person)
+    CentreFactory().managers.add(person)
+    assign_role(user=person, role=Role.VOLUNTEER_COORDINATOR)
+    assign_role(user=person, role=Role.POLL_WORKER)
+    client.force_login(person)
+
+    assert {
+        "/consulte/la-mia-consulta/",
+        "/centri-sociali/gestione/",
+        "/volontariato/coordinamento/",
+        "/consulte/elezioni/",
+    } <= profile_links(client)
