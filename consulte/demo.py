@@ -7,11 +7,11 @@ except the term of the delegates elected in 2022 (first election: 25 November â€
 
 import datetime
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from centri_sociali.models import Centre
-from collabcity.models import Ambito, Organisation, Quartiere, User
+from collabcity.management.commands.seed_demo import DEMO_PASSWORD, demo_account
+from collabcity.models import Ambito, Organisation
 
 from . import election_demo
 from .models import Council, Meeting, Member, OpinionRequest, ProgrammingDocument
@@ -226,22 +226,8 @@ def _opinion_requests(by_code: dict[str, Council]) -> None:
 
 def _councillor_account(command, council: Council) -> None:
     """A demo account linked to an elected delegate, to try drafting an opinion."""
-    from collabcity.management.commands.seed_demo import DEMO_HOME_QUARTIERE, DEMO_PASSWORD
-
-    user, _ = User.objects.update_or_create(
-        email=COUNCILLOR_EMAIL,
-        defaults={
-            "first_name": COUNCILLOR_FIRST_NAME,
-            "last_name": COUNCILLOR_LAST_NAME,
-            "is_superuser": False,
-            "is_staff": False,
-            "quartiere": Quartiere.objects.get(name=DEMO_HOME_QUARTIERE),
-        },
-    )
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
-    EmailAddress.objects.update_or_create(
-        user=user, email=COUNCILLOR_EMAIL, defaults={"verified": True, "primary": True}
+    user = demo_account(
+        email=COUNCILLOR_EMAIL, first_name=COUNCILLOR_FIRST_NAME, last_name=COUNCILLOR_LAST_NAME
     )
     Member.objects.update_or_create(
         council=council,

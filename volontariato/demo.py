@@ -10,11 +10,10 @@ that the journey starts from the application.
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from centri_sociali.models import Centre
-from collabcity.management.commands.seed_demo import DEMO_PASSWORD
+from collabcity.management.commands.seed_demo import demo_account
 from collabcity.models import Organisation, Quartiere, User
 
 from .models import (
@@ -167,20 +166,7 @@ def load(command) -> None:
 
 def _demo_account(email: str) -> User:
     first_name, last_name, _birth = DEMO_VOLUNTEERS[email]
-    user, _ = User.objects.update_or_create(
-        email=email,
-        defaults={
-            "first_name": first_name,
-            "last_name": last_name,
-            "quartiere": Quartiere.objects.get(name="Orologio"),
-        },
-    )
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
-    return user
+    return demo_account(email=email, first_name=first_name, last_name=last_name)
 
 
 def _load_volunteer(email, skills, availability, quartieri, shifts) -> None:

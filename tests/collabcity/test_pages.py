@@ -41,7 +41,7 @@ def test_english_is_available_from_the_language_switch(client, db):
 
     body = response.content.decode()
     assert '<html lang="en"' in body
-    assert "Municipality of Reggio Emilia" in body
+    assert "City of Reggio Emilia" in body
     assert "Comune di Reggio Emilia" not in body
 
 

@@ -32,6 +32,27 @@ DEMO_HOME_QUARTIERE = "Orologio"
 PROGRAMME_DEMOS = ("centri_sociali", "accordi", "volontariato", "consulte")
 
 
+def demo_account(*, email: str, first_name: str, last_name: str, superuser: bool = False) -> User:
+    """A verified demo account of the Orologio quartiere with the demo password."""
+    user, _ = User.objects.update_or_create(
+        email=email,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "is_superuser": superuser,
+            "is_staff": superuser,
+            "quartiere": Quartiere.objects.get(name=DEMO_HOME_QUARTIERE),
+        },
+    )
+    # Reset on every run so that the password printed by seed_demo is always the right one.
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
 class Command(BaseCommand):
     help = "Carica i quartieri, i centri sociali, le organizzazioni e gli account dimostrativi."
 
@@ -89,21 +110,8 @@ class Command(BaseCommand):
     def load_accounts(self) -> list[tuple[str, str]]:
         printed = []
         for email, first_name, last_name, role, superuser in DEMO_ACCOUNTS:
-            user, _ = User.objects.update_or_create(
-                email=email,
-                defaults={
-                    "first_name": first_name,
-                    "last_name": last_name,
-                    "is_superuser": superuser,
-                    "is_staff": superuser,
-                    "quartiere": Quartiere.objects.get(name=DEMO_HOME_QUARTIERE),
-                },
-            )
-            # Reset on every run so that the password printed below is always the right one.
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
+            user = demo_account(
+                email=email, first_name=first_name, last_name=last_name, superuser=superuser
             )
             if role:
                 assign_role(user=user, role=role)
