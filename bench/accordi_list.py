@@ -10,16 +10,13 @@ filtered list, a full-text search and both exports a few times and prints the fi
 
 import argparse
 import os
-import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/collabcity_bench_accordi"
-)
+from common import BASE_DIR, bench_database_url, recreate_database, time_pages
+
+sys.path.insert(0, str(BASE_DIR))
+DATABASE_URL = bench_database_url("collabcity_bench_accordi")
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabcity.settings")
 
@@ -33,17 +30,6 @@ WORDS = [
     "repair café e riuso",
     "festa di strada tra vicini",
 ]
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    url = urlparse(DATABASE_URL)
-    name = url.path.lstrip("/")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def build(count: int) -> None:
@@ -131,35 +117,21 @@ def build(count: int) -> None:
 
 
 def measure(runs: int) -> None:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accordi.models import Agreement
 
     client = Client(HTTP_HOST="127.0.0.1")
     print(f"data: {Agreement.objects.public().count()} public agreements")
-    for label, url in [
+    pages = [
         ("list, page 1", "/accordi/"),
         ("list, quartiere+tema", "/accordi/?quartiere=orologio&tema=verde"),
         ("full-text search", "/accordi/?q=ragazzo+parco"),
         ("agreement page", "/accordi/accordo-7/"),
         ("CSV, all", "/accordi/dati/accordi.csv"),
         ("JSON, all", "/accordi/dati/accordi.json"),
-    ]:
-        client.get(url)  # warm caches, templates and the connection
-        timings = []
-        for _ in range(runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append(time.perf_counter() - started)
-            assert response.status_code == 200, response.status_code
-        print(
-            f"{label:22} median {statistics.median(timings) * 1000:7.0f} ms "
-            f"(min {min(timings) * 1000:.0f}, max {max(timings) * 1000:.0f}), "
-            f"{len(queries.captured_queries)} queries, {len(response.content) // 1024} KiB"
-        )
+    ]
+    time_pages(client, pages, runs)
 
 
 def main() -> None:
@@ -169,7 +141,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the existing database")
     args = parser.parse_args()
     if not args.reuse:
-        recreate_database()
+        recreate_database(DATABASE_URL)
     import django
 
     django.setup()

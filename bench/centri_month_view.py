@@ -9,29 +9,15 @@ renders the month view of the whole city a few times and prints the figures.
 
 import argparse
 import os
-import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/collabcity_bench_centri"
-)
+from common import BASE_DIR, bench_database_url, recreate_database, time_pages
+
+sys.path.insert(0, str(BASE_DIR))
+DATABASE_URL = bench_database_url("collabcity_bench_centri")
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabcity.settings")
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    url = urlparse(DATABASE_URL)
-    name = url.path.lstrip("/")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def build(copies: int) -> None:
@@ -72,9 +58,8 @@ def build(copies: int) -> None:
 
 
 def measure(runs: int) -> None:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import setup_test_environment
 
     from centri_sociali.models import Activity, Centre, Occurrence
 
@@ -84,27 +69,18 @@ def measure(runs: int) -> None:
         f"data: {Centre.objects.count()} centres, {Activity.objects.count()} series, "
         f"{Occurrence.objects.filter(cancelled=True).count()} suspended dates"
     )
-    for label, url in [
+    pages = [
         ("month view", "/centri-sociali/calendario/?vista=mese"),
         ("week view", "/centri-sociali/calendario/?vista=settimana"),
         ("list view, page 1", "/centri-sociali/calendario/?vista=elenco"),
         ("city feed (.ics)", "/centri-sociali/calendario.ics"),
-    ]:
-        client.get(url)  # warm caches, templates and the connection
-        timings = []
-        for _ in range(runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append(time.perf_counter() - started)
-            assert response.status_code == 200, response.status_code
+    ]
+
+    def dates_shown(response) -> str:
         slots = response.context and response.context.get("slot_count")
-        print(
-            f"{label:18} median {statistics.median(timings) * 1000:7.0f} ms "
-            f"(min {min(timings) * 1000:.0f}, max {max(timings) * 1000:.0f}), "
-            f"{len(queries.captured_queries)} queries, {len(response.content) // 1024} KiB"
-            + (f", {slots} dates" if slots else "")
-        )
+        return f"{slots} dates" if slots else ""
+
+    time_pages(client, pages, runs, describe=dates_shown)
 
 
 def main() -> None:
@@ -114,7 +90,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the existing database")
     args = parser.parse_args()
     if not args.reuse:
-        recreate_database()
+        recreate_database(DATABASE_URL)
     import django
 
     django.setup()

@@ -19,13 +19,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from consulte_common import (
-    BASE_DIR,
-    drop_database,
-    make_election,
-    recreate_database,
-    setup_django,
-)
+from common import BASE_DIR, drop_database, recreate_database, setup_django
+from consulte_common import make_election
 
 THREADS_PER_CLIENT = 8
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

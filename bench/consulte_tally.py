@@ -11,13 +11,8 @@ INSERT ... SELECT generate_series: 0, 1 or 2 preferences each, some of the same 
 import sys
 import time
 
-from consulte_common import (
-    bench_database_url,
-    drop_database,
-    make_election,
-    recreate_database,
-    setup_django,
-)
+from common import bench_database_url, drop_database, recreate_database, setup_django
+from consulte_common import make_election
 
 
 def main(ballots: int) -> None:
