@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from collabcity.forms import HTTPS_URL_FIELDS
@@ -100,11 +101,16 @@ class ActivityAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The service repeats the clash check under the room's lock before saving.
+        services.save_activity(activity=obj)
+
+    def changeform_view(self, request, *args, **kwargs):
         try:
-            services.save_activity(activity=obj)
+            return super().changeform_view(request, *args, **kwargs)
         except services.ActivityError as error:
-            messages.error(request, error.messages[0])
-            raise
+            # Someone took the room between the form's check and the save: the admin's
+            # transaction saved nothing; say why and let staff try again.
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Registration)

@@ -1,7 +1,12 @@
 """Staff edit the calendar in the admin under the same rules as the managers' page."""
 
-import pytest
+import threading
 
+import pytest
+from django.db import connection
+
+from centri_sociali import services
+from centri_sociali.forms import ActivityAdminForm
 from centri_sociali.models import Activity
 from tests.factories import UserFactory
 
@@ -84,3 +89,38 @@ def test_admin_lists_render(admin_client, room):
 def test_manager_is_not_let_into_the_admin(client, manager):
     client.force_login(manager)
     assert client.get("/admin/centri_sociali/activity/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_clash_arriving_after_the_form_check_saves_nothing_and_explains(
+    admin_client, room, monkeypatch
+):
+    checked = ActivityAdminForm.clean
+
+    def another_manager_books_the_room():
+        try:
+            services.save_activity(
+                activity=ActivityFactory.build(
+                    centre=room.centre, room=room, title="Burraco",
+                    starts_at=rome(2027, 3, 18, 15), ends_at=rome(2027, 3, 18, 17),
+                )
+            )  # fmt: skip
+        finally:
+            connection.close()
+
+    def check_then_someone_books_the_room(form):
+        cleaned = checked(form)
+        booking = threading.Thread(target=another_manager_books_the_room)
+        booking.start()
+        booking.join()
+        return cleaned
+
+    monkeypatch.setattr(ActivityAdminForm, "clean", check_then_someone_books_the_room)
+
+    response = admin_client.post(
+        "/admin/centri_sociali/activity/add/", admin_post(room), follow=True
+    )
+
+    assert response.status_code == 200
+    assert "già occupata da «Burraco»" in response.text
+    assert list(Activity.objects.values_list("title", flat=True)) == ["Burraco"]
