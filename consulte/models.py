@@ -175,6 +175,12 @@ class ProgrammingDocument(models.Model):
         return self.title
 
 
+class OpinionRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Requests still waiting for the council's opinion, the closest deadline first."""
+        return self.exclude(status=OpinionRequest.Status.PUBLISHED).order_by("deadline", "pk")
+
+
 class OpinionRequest(models.Model):
     """A plan the Comune submits to a council for its mandatory, non-binding opinion (parere)."""
 
@@ -209,6 +215,10 @@ class OpinionRequest(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
+    # The drafting form carries it, to notice a colleague's save made in the meantime.
+    updated_at = models.DateTimeField(_("modificato il"), auto_now=True)
+
+    objects = OpinionRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("richiesta di parere")

@@ -11,7 +11,6 @@ binding, and a late opinion is worth more to the city than none. A late one is f
 public page (`is_late`) so that nobody mistakes it for a timely one.
 """
 
-import hashlib
 from collections.abc import Iterable
 from datetime import date
 
@@ -98,13 +97,6 @@ def current_programming_document(
     return max(in_force, key=lambda d: (d.approved_on, d.pk), default=None)
 
 
-def open_requests(council: Council) -> QuerySet[OpinionRequest]:
-    """Requests still waiting for the council's opinion, the closest deadline first."""
-    return council.opinion_requests.exclude(status=OpinionRequest.Status.PUBLISHED).order_by(
-        "deadline", "pk"
-    )
-
-
 def is_late(opinion_request: OpinionRequest) -> bool:
     """Published after the deadline, or still unpublished once the deadline has passed."""
     if opinion_request.published_at is not None:
@@ -117,20 +109,8 @@ def days_left(opinion_request: OpinionRequest) -> int:
 
 
 def version_of(opinion_request: OpinionRequest) -> str:
-    """A fingerprint of what a drafter sees; a form carries it to detect a save made meanwhile.
-
-    The model has no last-modified column, so the fingerprint covers every field a save or a
-    publication changes: any of them changing between GET and POST means the form is stale.
-    """
-    state = "\x1f".join(
-        [
-            opinion_request.status,
-            opinion_request.opinion,
-            str(opinion_request.drafted_by_id or ""),
-            opinion_request.published_at.isoformat() if opinion_request.published_at else "",
-        ]
-    )
-    return hashlib.sha256(state.encode()).hexdigest()[:32]
+    """What a drafting form carries to notice a save made meanwhile (by a colleague, by staff)."""
+    return opinion_request.updated_at.isoformat()
 
 
 # --- the opinion workflow --------------------------------------------------------------------
@@ -172,7 +152,7 @@ def save_draft(
         locked.opinion = text.strip()
         locked.drafted_by = user
         locked.status = OpinionRequest.Status.DRAFTING
-        locked.save(update_fields=["opinion", "drafted_by", "status"])
+        locked.save(update_fields=["opinion", "drafted_by", "status", "updated_at"])
     return locked
 
 
@@ -205,7 +185,7 @@ def _publish(locked: OpinionRequest) -> OpinionRequest:
         )
     locked.status = OpinionRequest.Status.PUBLISHED
     locked.published_at = timezone.now()
-    locked.save(update_fields=["opinion", "drafted_by", "status", "published_at"])
+    locked.save(update_fields=["opinion", "drafted_by", "status", "published_at", "updated_at"])
     _announce_publication(locked)
     return locked
 

@@ -111,7 +111,7 @@ def council_mine(request: HttpRequest) -> HttpResponse:
             _("Questa pagina è riservata ai componenti in carica delle consulte.")
         )
     open_by_council = [
-        (council, services.with_deadline_state(services.open_requests(council)))
+        (council, services.with_deadline_state(council.opinion_requests.open()))
         for council in councils
     ]
     return render(request, "consulte/council_mine.html", {"open_by_council": open_by_council})
