@@ -191,3 +191,9 @@ def test_reactivation_after_suspension_renews_insurance(db, registry_coordinator
     )
     volunteer.refresh_from_db()
     assert volunteer.insurance_to == today + timedelta(days=90)
+
+
+def test_application_form_links_the_privacy_notice_next_to_the_consent(client, db):
+    client.force_login(UserFactory())
+    body = client.get("/volontariato/candidatura/").content.decode()
+    assert 'href="/privacy/"' in body
