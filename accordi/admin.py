@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from collabcity.admin import ServiceRecordAdmin
 from collabcity.forms import HTTPS_URL_FIELDS
 
 from . import services
@@ -364,30 +365,18 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ServiceRecordAdmin):
     list_display = ["agreement", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status"]
     search_fields = ["agreement__title", "note"]
     list_select_related = ["agreement", "by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ServiceRecordAdmin):
     list_display = ["kind", "agreement", "indicator", "due_on", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["agreement", "indicator"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

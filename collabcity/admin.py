@@ -71,8 +71,19 @@ class OrganisationAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
 
 
+class ServiceRecordAdmin(admin.ModelAdmin):
+    """Records only the portal's services write (outbox, results, status changes, reminders):
+    staff read them in the admin and never add or edit them there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ServiceRecordAdmin):
     """Read-only: notifications are written by the portal's events, never by hand."""
 
     list_display = ["subject", "recipient", "topic", "created_at", "delivered_at", "attempts"]
@@ -80,9 +91,3 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["subject", "recipient__email"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -19,6 +19,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from collabcity.admin import ServiceRecordAdmin
+
 from . import elections
 from .models import Candidate, CandidateResult, DeskCount, Election, Elector, Result, RollImport
 
@@ -406,7 +408,7 @@ class CandidateResultInline(admin.TabularInline):
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(ServiceRecordAdmin):
     list_display = ["election", "tallied_at", "electors", "voters_online", "voters_in_person"]
     inlines = [CandidateResultInline]
     readonly_fields = [
@@ -422,23 +424,12 @@ class ResultAdmin(admin.ModelAdmin):
         "tallied_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(DeskCount)
-class DeskCountAdmin(admin.ModelAdmin):
+class DeskCountAdmin(ServiceRecordAdmin):
     list_display = ["election", "desk", "blank", "void", "entered_by", "entered_at"]
     list_filter = ["election"]
-
-    def has_add_permission(self, request):
-        return False  # entered by the desk, through the portal's service
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    # Entered at the desk through the portal's service.
