@@ -66,7 +66,7 @@ def validate_schedule(activity: Activity) -> None:
         raise ActivityError(_("La sala scelta non appartiene a questo centro."))
     if activity.room_id and activity.capacity and activity.capacity > activity.room.capacity:
         raise ActivityError(
-            _("La sala «%(room)s» ha %(capacity)s posti: non si possono offrirne di più.")
+            _("La sala «%(room)s» ha %(capacity)s posti: non se ne possono offrire di più.")
             % {"room": activity.room.name, "capacity": activity.room.capacity}
         )
     if not activity.is_recurring:

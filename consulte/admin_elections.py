@@ -272,7 +272,12 @@ class ElectorAdmin(admin.ModelAdmin):
         if skipped:
             self.message_user(
                 request,
-                _("%(n)d elettori hanno già votato: nessun codice per loro.") % {"n": skipped},
+                ngettext(
+                    "%(n)d elettore ha già votato: nessun codice per lui.",
+                    "%(n)d elettori hanno già votato: nessun codice per loro.",
+                    skipped,
+                )
+                % {"n": skipped},
                 messages.WARNING,
             )
         return issued

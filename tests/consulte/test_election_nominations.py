@@ -63,3 +63,9 @@ def test_reject_needs_a_reason(nominating, elector):
     )
     with pytest.raises(elections.NominationError):
         elections.decide_candidacy(candidate=candidate, approve=False, reason=" ")
+
+
+def test_english_election_page_heads_the_candidate_list_as_candidates(client, election, candidates):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(f"/consulte/elezioni/{election.pk}/").content.decode()
+    assert '<h2 class="mt-5">Candidates</h2>' in body
