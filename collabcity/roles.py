@@ -58,6 +58,13 @@ ELECTIONS_STAFF_PERMISSIONS = [
     "consulte.view_rollimport",
     "consulte.view_result",
     "consulte.view_deskcount",
+    "consulte.add_guardian",
+    "consulte.change_guardian",
+    "consulte.delete_guardian",
+    "consulte.view_guardian",
+    "consulte.view_ballotbox",
+    "consulte.run_key_ceremony",
+    "consulte.open_ballot_box",
 ]
 
 # Accordi: staff draft agreements and steer them through the lifecycle in the admin.

@@ -22,7 +22,17 @@ from django.utils.translation import ngettext
 from collabcity.admin import ServiceRecordAdmin
 
 from . import elections
-from .models import Candidate, CandidateResult, DeskCount, Election, Elector, Result, RollImport
+from .models import (
+    BallotBox,
+    Candidate,
+    CandidateResult,
+    DeskCount,
+    Election,
+    Elector,
+    Guardian,
+    Result,
+    RollImport,
+)
 
 # Settings that decide the outcome: fixed once voting opens (the seed is published before).
 FROZEN_AT_OPENING = (
@@ -61,7 +71,44 @@ class ElectionForm(forms.ModelForm):
         data = super().clean()
         if data.get("tie_rule") == Election.TieRule.LOTS and not data.get("tie_seed"):
             self.add_error("tie_seed", _("Con il sorteggio il seme va pubblicato prima del voto."))
+        opens_at = data.get("opens_at")
+        has_key = self.instance.pk and BallotBox.objects.filter(election=self.instance).exists()
+        if (
+            opens_at
+            and opens_at <= timezone.now()
+            and not has_key
+            and "opens_at" in self.changed_data
+        ):
+            self.add_error(
+                "opens_at",
+                _(
+                    "Il voto non si può aprire prima della cerimonia delle chiavi: nomina i "
+                    "garanti, svolgi la cerimonia, poi apri il voto."
+                ),
+            )
         return data
+
+
+class GuardianInline(admin.TabularInline):
+    """The guardians are named before the ceremony; after it, they are its record."""
+
+    model = Guardian
+    fields = ["name", "role", "position"]
+    readonly_fields = ["position"]
+    extra = 0
+    min_num = 0
+
+    def _ceremony_done(self, obj) -> bool:
+        return obj is not None and BallotBox.objects.filter(election=obj).exists()
+
+    def has_add_permission(self, request, obj=None):
+        return not self._ceremony_done(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._ceremony_done(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._ceremony_done(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Election)
@@ -70,7 +117,8 @@ class ElectionAdmin(admin.ModelAdmin):
     list_display = ["title", "council", "opens_at", "closes_at", "phase"]
     list_filter = ["council"]
     search_fields = ["title"]
-    readonly_fields = ["turnout", "result_link"]
+    readonly_fields = ["ballot_box", "turnout", "result_link"]
+    inlines = [GuardianInline]
     actions = ["tally_now"]
     fieldsets = [
         (None, {"fields": ["council", "title", "seats"]}),
@@ -91,6 +139,7 @@ class ElectionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Garanti e urna elettronica"), {"fields": ["ballot_box"]}),
         (_("Andamento"), {"fields": ["turnout", "result_link"]}),
     ]
 
@@ -136,13 +185,44 @@ class ElectionAdmin(admin.ModelAdmin):
             body,
         )
 
+    @admin.display(description=_("urna"))
+    def ballot_box(self, election: Election) -> str:
+        if election.pk is None:
+            return _("Salva l'elezione, poi nomina i garanti qui sotto.")
+        box = BallotBox.objects.filter(election=election).first()
+        ceremony = reverse("consulte:key_ceremony", kwargs={"pk": election.pk})
+        if box is None:
+            return format_html(
+                '{} <a href="{}">{}</a>',
+                _("Cerimonia delle chiavi non ancora svolta: il voto non si può aprire."),
+                ceremony,
+                _("Vai alla cerimonia delle chiavi"),
+            )
+        opening = reverse("consulte:open_envelopes", kwargs={"pk": election.pk})
+        if box.is_opened:
+            state = _("Buste aperte.")
+        elif election.is_closed:
+            state = _("Voto chiuso: le buste attendono i garanti.")
+        else:
+            state = _("Cerimonia svolta: le buste si aprono dopo la chiusura.")
+        return format_html(
+            '{} {} <code>{}</code>. <a href="{}">{}</a> · <a href="{}">{}</a>',
+            state,
+            _("Impronta della chiave:"),
+            box.fingerprint,
+            ceremony,
+            _("Cerimonia delle chiavi"),
+            opening,
+            _("Apertura delle buste"),
+        )
+
     @admin.display(description=_("risultato"))
     def result_link(self, election: Election) -> str:
         # Never anything about the count before the close.
         if election.pk is None or not election.is_closed:
             return _("I risultati saranno disponibili dopo la chiusura.")
         if not Result.objects.filter(election=election).exists():
-            return _("Scrutinio in corso.")
+            return _("Scrutinio in attesa dell'apertura delle buste.")
         return format_html(
             '<a href="{}">{}</a>',
             reverse("consulte:election_results", kwargs={"pk": election.pk}),

@@ -8,20 +8,24 @@ Everything is keyed on natural keys and relative to today; running it twice chan
 
 import datetime
 import random
+from pathlib import Path
 
 from codicefiscale import codicefiscale
+from django.conf import settings
 from django.utils import timezone
 
 from collabcity.models import Quartiere, User
 
-from . import elections
+from . import ballot_box, elections
 from .models import (
+    BallotBox,
     Candidate,
     Council,
     Election,
     Elector,
     ElectorVote,
     Gender,
+    Guardian,
     VotingCredential,
 )
 
@@ -30,6 +34,14 @@ DEMO_CITIZEN_FISCAL_CODE = "CTTCHR90C55H223J"  # Chiara Cittadina, 15/03/1990, R
 DEMO_CITIZEN_BIRTH = datetime.date(1990, 3, 15)
 DEMO_VOTING_CODE = "DEMQ7VT2K9"  # shown as DEMQ7-VT2K9
 OPEN_AMBITO, CLOSED_AMBITO = "B", "D"
+DEMO_GUARDIANS = [
+    ("Giovanna Presidente", "presidente della consulta"),
+    ("Roberto Funzionario", "funzionario del Servizio partecipazione"),
+    ("Lucia Minoranza", "delegata designata dalle associazioni"),
+]
+DEMO_THRESHOLD = 2
+# Where seed_demo leaves the open election's shares for a newcomer to play the guardians.
+DEMO_SHARES_DIR = Path(settings.BASE_DIR) / "demo" / "garanti"
 ROLL_SIZE = {"B": 300, "D": 200}
 CLOSED_BALLOTS = 120
 
@@ -75,6 +87,18 @@ def load(command) -> None:
         f"  la cittadina demo vota con codice fiscale {DEMO_CITIZEN_FISCAL_CODE} "
         f"e codice di voto {elections.format_code(DEMO_VOTING_CODE)}"
     )
+    share_files = sorted(DEMO_SHARES_DIR.glob(f"elezione-{open_election.pk}-garante-*.txt"))
+    if share_files:
+        command.stdout.write(
+            f"  quote dei garanti (ne servono {DEMO_THRESHOLD} per aprire le buste):"
+        )
+        for path in share_files:
+            command.stdout.write(f"    {path}: {path.read_text().strip()}")
+    else:
+        command.stdout.write(
+            f"  le quote dei garanti non sono più in {DEMO_SHARES_DIR}: rifai la cerimonia "
+            "dall'amministrazione prima che qualcuno voti online"
+        )
 
 
 def _council(code: str) -> Council:
@@ -117,6 +141,8 @@ def _open_election() -> Election:
     _roll(election, seed=1)
     citizen = _demo_citizen_elector(election)
     _candidates(election, seed=1)
+    if not BallotBox.objects.filter(election=election).exists():
+        _write_shares(_ceremony(election))
     # The code works until used; a used one stays used (re-seeding must not reopen it).
     VotingCredential.objects.get_or_create(
         elector=citizen,
@@ -139,17 +165,34 @@ def _closed_election() -> Election:
     _roll(election, seed=2)
     candidates = _candidates(election, seed=2)
     if not ElectorVote.objects.filter(election=election).exists():
-        _vote(election, candidates)
+        shares = _vote(election, candidates)
+        ballot_box.open_ballot_box(election=election, shares=shares[:DEMO_THRESHOLD])
     elections.tally_election(election_id=election.pk)
     return election
 
 
-def _vote(election: Election, candidates: list[Candidate]) -> None:
-    """Ballots cast through the real service, in a window reopened only for this."""
+def _ceremony(election: Election) -> list[ballot_box.GuardianShare]:
+    if not election.guardians.exists():
+        Guardian.objects.bulk_create(
+            Guardian(election=election, name=name, role=role) for name, role in DEMO_GUARDIANS
+        )
+    return ballot_box.run_key_ceremony(election=election, threshold=DEMO_THRESHOLD)
+
+
+def _write_shares(shares: list[ballot_box.GuardianShare]) -> None:
+    DEMO_SHARES_DIR.mkdir(parents=True, exist_ok=True)
+    for share in shares:
+        (DEMO_SHARES_DIR / share.filename).write_text(share.text + "\n", encoding="utf-8")
+
+
+def _vote(election: Election, candidates: list[Candidate]) -> list[str]:
+    """Ballots cast through the real service, in a window reopened only for this (after the
+    key ceremony); returns the guardians' shares, kept only for the opening that follows."""
     rng = random.Random(election.pk)  # noqa: S311  (reproducible demo data, not secrets)
     closes_at = election.closes_at
     election.closes_at = timezone.now() + datetime.timedelta(minutes=5)
     election.save(update_fields=["closes_at"])
+    shares = [share.text for share in _ceremony(election)]
     voters = list(Elector.objects.filter(election=election).order_by("fiscal_code"))
     weights = [6, 5, 4, 3, 2, 1]
     for elector in voters[:CLOSED_BALLOTS]:
@@ -174,6 +217,7 @@ def _vote(election: Election, candidates: list[Candidate]) -> None:
         votes={candidates[1].pk: 7, candidates[3].pk: 6},
         entered_by=None,
     )
+    return shares
 
 
 def _roll(election: Election, *, seed: int) -> None:

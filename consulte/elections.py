@@ -2,16 +2,30 @@
 
 Called by the citizen views, the admin, the tasks and the commands alike.
 
-Secrecy. An online vote writes two unrelated rows in one transaction: an ElectorVote ("this
-elector has voted", unique per election) and an anonymous Ballot (random key, no time, no
-person). Nothing in the schema pairs them. What remains is physical: in PostgreSQL every row
-carries the id of the transaction that wrote it (xmin) and rows are stored roughly in insertion
-order, so while the election is open a database superuser who can read system columns could
-pair an ElectorVote and a Ballot written by the same transaction. `seal_ballots`, the first step
-of the tally, rewrites every ballot of the election in one UPDATE: all the live rows then share
-one xmin and a new physical position, and the old versions are reclaimed by VACUUM. The residual
-risk is therefore a database superuser (or someone with the WAL/backups) during the voting
-period, the same trust placed in whoever runs the server; it is documented in the report.
+What is secret, from whom, and what trust remains.
+
+- While voting is open, an online vote writes two rows in one transaction: the ElectorVote
+  (outer envelope: who, channel, hour) and an Envelope (inner envelope: the ballot sealed with
+  the election's public key; see consulte/ballot_box.py). No plain ballot exists. A reader of
+  the database, its system columns (xmin, ctid), the WAL or a backup learns who voted and when
+  to the hour, and can pair each voter with a ciphertext; never how anyone voted: opening a
+  ciphertext needs the private key, which exists only as the guardians' shares (t of n), never
+  stored by the portal.
+- The opening, after the close, needs t guardians. Their shares rebuild the key in the memory
+  of the process that opens (a Celery worker, or `manage.py open_ballot_box`); the envelopes
+  are shuffled with the system's cryptographic RNG, decrypted, and written as plain Ballots in
+  that order in one transaction that deletes the envelopes. From then on every ballot and
+  preference of the election shares one xmin (the opening's), their physical order is random,
+  their keys are random and nothing links them to an ElectorVote: the pairing a reader made of
+  voters and ciphertexts during the vote leads nowhere, since the plain ballots carry no trace
+  of the ciphertext they came from.
+- The receipt code travels inside the envelope and is shown once, in the cast response; after
+  the opening the voter finds it in the public list of ballots.
+- What remains to trust: t guardians together could decrypt a copy of the envelopes taken by
+  a reader of the database during the vote and, with the pairing above, learn votes; so could
+  whoever controls the opening process's memory while it runs, or the web process's memory at
+  the moment a ballot is cast (it sees the choices it encrypts). Dead row versions of the
+  deleted envelopes stay in the heap until VACUUM, but they hold only ciphertext.
 """
 
 import hashlib
@@ -32,10 +46,12 @@ from django.utils.translation import gettext_lazy as _
 from collabcity.models import Notification, User
 from collabcity.notifications import notify
 
+from . import ballot_box
 from .models import (
     RECEIPT_ALPHABET,
     RECEIPT_LENGTH,
     Ballot,
+    BallotBox,
     BallotPreference,
     Candidate,
     CandidateResult,
@@ -45,9 +61,12 @@ from .models import (
     Elector,
     ElectorVerification,
     ElectorVote,
+    Envelope,
     Member,
     Result,
     VotingCredential,
+    format_receipt,
+    new_receipt_id,
 )
 
 TERM_YEARS = 5
@@ -382,11 +401,47 @@ def ballot_candidates(election: Election) -> list[Candidate]:
 
 
 def check_window(election: Election) -> None:
+    """The window as the pages and the desk see it; the cast checks again under its lock."""
     now = timezone.now()
-    if now < election.opens_at:
+    if now < election.opens_at or not BallotBox.objects.filter(election=election).exists():
         raise BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
     if now >= election.closes_at:
         raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
+
+
+def _lock_open_window(election: Election) -> str:
+    """Hold the election row FOR SHARE and check the window on the database clock; returns the
+    public key. The close (FOR UPDATE) waits for every cast that got past this check."""
+    if connection.vendor == "postgresql":
+        election_table = Election._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {election_table} WHERE id = %s FOR SHARE",  # noqa: S608
+                [election.pk],
+            )
+            # A second statement: its timestamp is taken after the lock was granted.
+            cursor.execute(
+                f"""
+                SELECT e.opens_at <= statement_timestamp(), e.closes_at > statement_timestamp(),
+                       b.public_key
+                FROM {election_table} e
+                LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id
+                WHERE e.id = %s
+                """,  # noqa: S608  (table names from the models, value as a parameter)
+                [election.pk],
+            )
+            opened, not_closed, public_key = cursor.fetchone()
+    else:
+        now = timezone.now()
+        opened, not_closed = election.opens_at <= now, now < election.closes_at
+        public_key = (
+            BallotBox.objects.filter(election=election).values_list("public_key", flat=True).first()
+        )
+    if not not_closed:
+        raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
+    if not opened or public_key is None:
+        raise BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
+    return public_key
 
 
 def validate_choices(*, election: Election, candidate_ids: list) -> list[Candidate]:
@@ -426,8 +481,19 @@ def gender_warning(*, election: Election, candidates: list[Candidate]) -> bool:
     return len(genders) != len(set(genders))
 
 
-def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: list) -> Ballot:
-    """Record that the elector voted and store an anonymous ballot, in one transaction.
+@dataclass(frozen=True)
+class CastReceipt:
+    """What the voter takes home: the code under which their ballot is published."""
+
+    code: str
+
+    @property
+    def receipt(self) -> str:
+        return format_receipt(self.code)
+
+
+def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: list) -> CastReceipt:
+    """Record that the elector voted and store their sealed envelope, in one transaction.
 
     The unique constraint on (election, elector) is the guard against double votes, also
     between concurrent requests: the loser gets IntegrityError, turned into AlreadyVoted.
@@ -437,30 +503,34 @@ def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: l
             _("Per votare devi prima essere verificato come elettore di questa elezione."),
             code="unverified",
         )
-    check_window(election)
     candidates = validate_choices(election=election, candidate_ids=candidate_ids)
+    receipt_id = new_receipt_id()
     now = timezone.now()
     try:
         with transaction.atomic():
+            public_key = _lock_open_window(election)
             ElectorVote.objects.create(
                 election=election,
                 elector=elector,
                 channel=ElectorVote.Channel.ONLINE,
                 hour=now.replace(minute=0, second=0, microsecond=0),
             )
-            ballot = Ballot.objects.create(election=election)
-            BallotPreference.objects.bulk_create(
-                [
-                    BallotPreference(ballot=ballot, candidate=candidate, position=position)
-                    for position, candidate in enumerate(candidates, start=1)
-                ]
+            Envelope.objects.create(
+                election=election,
+                ciphertext=ballot_box.seal_ballot(
+                    public_key=public_key,
+                    receipt_id=receipt_id,
+                    candidate_ids=[candidate.pk for candidate in candidates],
+                    slots=election.max_preferences,
+                ),
             )
     except IntegrityError as exc:
         raise AlreadyVoted(ElectorVote.Channel.ONLINE) from exc
-    return ballot
+    return CastReceipt(code=receipt_id)
 
 
 def find_receipt(*, receipt: str) -> Ballot | None:
+    """The published ballot of a receipt: there is none until the envelopes are opened."""
     ballot_id = normalize_code(receipt)
     if len(ballot_id) != RECEIPT_LENGTH:
         return None
@@ -550,11 +620,6 @@ def turnout_per_hour(election: Election) -> list[dict]:
 
 
 # --- The tally -------------------------------------------------------------------------------
-
-
-def seal_ballots(election: Election) -> int:
-    """Rewrite all the election's ballots in one statement (see the module docstring)."""
-    return Ballot.objects.filter(election=election, sealed=False).update(sealed=True)
 
 
 def canonical_line(ballot_id: str, candidate_ids: list[int]) -> str:
@@ -670,7 +735,11 @@ def tally_election(*, election_id: int) -> Result:
         )
         if not election.is_closed:
             raise ElectionError(_("L'elezione non è ancora chiusa: i risultati non esistono."))
-        seal_ballots(election)
+        box = BallotBox.objects.filter(election=election).first()
+        if box is not None and not box.is_opened:
+            raise ElectionError(
+                _("Le buste del voto online non sono ancora state aperte dai garanti.")
+            )
         online, void_preferences = online_counts(election)
         in_person = dict(
             DeskCountLine.objects.filter(desk_count__election=election)
@@ -747,11 +816,15 @@ def _seat_elected(election: Election, elected: list[Candidate]) -> None:
 
 
 def tally_due_elections() -> list[int]:
-    """Tally every closed election that has no result yet; returns their ids."""
+    """Close the ballot box of every election past its close, and tally those whose envelopes
+    are open (by the guardians, or at once when nobody voted online); returns their ids."""
     tallied = []
-    for election_id in Election.objects.to_tally().values_list("pk", flat=True):
-        tally_election(election_id=election_id)
-        tallied.append(election_id)
+    for election in Election.objects.to_tally():
+        box = ballot_box.close_ballot_box(election)
+        if box is not None and not box.is_opened:
+            continue  # waiting for the guardians
+        tally_election(election_id=election.pk)
+        tallied.append(election.pk)
     return tallied
 
 

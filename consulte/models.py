@@ -1,3 +1,4 @@
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -242,8 +243,9 @@ class OpinionRequest(models.Model):
 # --- Elections -------------------------------------------------------------------------------
 #
 # Secrecy by design: an Elector (roll entry) and the fact that they voted (ElectorVote) live in
-# tables that never reference a Ballot; a Ballot has a random key, no timestamp, no sequential
-# id and no link to a person. See `seal_ballots` in elections.py for the physical-order caveat.
+# tables that never reference a ballot. While voting is open a ballot exists only as an Envelope,
+# sealed with the election's public key; plain Ballots are written only by the opening, shuffled,
+# in one transaction (see consulte/ballot_box.py).
 
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 RECEIPT_LENGTH = 20  # 100 random bits
@@ -525,13 +527,105 @@ class ElectorVote(models.Model):
         return f"{self.elector} ({self.get_channel_display()})"
 
 
+class BallotBox(models.Model):
+    """The election's key and the life of its envelopes: ceremony, close, opening.
+
+    Only the public key is stored; the private key exists as the guardians' shares (see
+    consulte/ballot_box.py).
+    """
+
+    election = models.OneToOneField(
+        Election, verbose_name=_("elezione"), on_delete=models.CASCADE, related_name="ballot_box"
+    )
+    public_key = models.CharField(_("chiave pubblica"), max_length=64)  # hex, Curve25519
+    threshold = models.PositiveSmallIntegerField(_("garanti necessari per l'apertura"))
+    ceremony_at = models.DateTimeField(_("cerimonia delle chiavi del"))
+    # Published at the close, before the opening: what the guardians are asked to open.
+    envelopes_at_close = models.PositiveIntegerField(_("buste alla chiusura"), null=True)
+    envelopes_digest = models.CharField(_("impronta SHA-256 delle buste"), max_length=64)
+    opened_at = models.DateTimeField(_("buste aperte il"), null=True)
+
+    class Meta:
+        verbose_name = _("urna elettronica")
+        verbose_name_plural = _("urne elettroniche")
+        permissions = [
+            ("run_key_ceremony", _("Può svolgere la cerimonia delle chiavi con i garanti")),
+            ("open_ballot_box", _("Può aprire le buste con le quote dei garanti")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold__gte=2), name="ballot_box_threshold_2"),
+        ]
+
+    def __str__(self):
+        return str(self.election)
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the public key in groups of four, to be read aloud and compared."""
+        digest = hashlib.sha256(bytes.fromhex(self.public_key)).hexdigest().upper()
+        return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+    @property
+    def is_closed(self) -> bool:
+        return self.envelopes_at_close is not None
+
+    @property
+    def is_opened(self) -> bool:
+        return self.opened_at is not None
+
+
+class Guardian(models.Model):
+    """A guardian (garante) of the election's key: holds one share, never stored here."""
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("elezione"), on_delete=models.CASCADE, related_name="guardians"
+    )
+    name = models.CharField(_("nome e cognome"), max_length=200)
+    role = models.CharField(
+        _("ruolo"),
+        max_length=200,
+        help_text=_("Per esempio: presidente della consulta, funzionario comunale."),
+    )
+    # Set by the ceremony: the share's x coordinate and a SHA-256 check value of the share, so a
+    # wrong share is named at the opening without the portal ever holding one.
+    position = models.PositiveSmallIntegerField(null=True, editable=False)
+    share_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("garante")
+        verbose_name_plural = _("garanti")
+        ordering = ["election", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "position"], name="guardian_position_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.role})"
+
+
+class Envelope(models.Model):
+    """The inner envelope of an online vote: the ballot sealed with the election's public key.
+
+    A random key, no time, no person: the row says nothing but "a ballot of this election".
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="envelopes")
+    ciphertext = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("busta")
+        verbose_name_plural = _("buste")
+
+    def __str__(self):
+        return str(self.pk)
+
+
 class Ballot(models.Model):
-    """An anonymous online ballot: random key, no time, no person."""
+    """An opened online ballot: random key (the receipt), no time, no person."""
 
     id = models.CharField(primary_key=True, max_length=RECEIPT_LENGTH, default=new_receipt_id)
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="ballots")
-    # Rewritten for all ballots of an election in one statement at the tally (see seal_ballots).
-    sealed = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("scheda")

@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from . import elections, roll
+from . import ballot_box, elections, roll
+from .models import Election
 
 
 @shared_task(name="consulte.tasks.import_roll")
@@ -10,6 +11,17 @@ def import_roll(roll_import_id: int) -> str:
 
 @shared_task(name="consulte.tasks.tally_election")
 def tally_election(election_id: int) -> str:
+    return elections.tally_election(election_id=election_id).digest
+
+
+@shared_task(name="consulte.tasks.open_ballot_box")
+def open_ballot_box(election_id: int, sealed_shares: str) -> str:
+    """Open the envelopes with the guardians' shares, then tally. The shares (and the key they
+    rebuild) exist only in this task's memory; not retried, so they never wait in the broker."""
+    election = Election.objects.get(pk=election_id)
+    ballot_box.open_ballot_box(
+        election=election, shares=ballot_box.unseal_shares_from_web(sealed_shares)
+    )
     return elections.tally_election(election_id=election_id).digest
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import election_views, views
+from . import ballot_box_views, election_views, views
 
 app_name = "consulte"
 
@@ -28,6 +28,17 @@ urlpatterns = [
         name="election_nominate",
     ),
     path("elezioni/<int:pk>/scheda/", election_views.ballot, name="ballot"),
+    # The guardians' pages (consulte/ballot_box_views.py).
+    path(
+        "elezioni/<int:pk>/garanti/cerimonia/",
+        ballot_box_views.key_ceremony,
+        name="key_ceremony",
+    ),
+    path(
+        "elezioni/<int:pk>/garanti/apertura/",
+        ballot_box_views.open_envelopes,
+        name="open_envelopes",
+    ),
     path("elezioni/<int:pk>/risultati/", election_views.election_results, name="election_results"),
     path(
         "elezioni/<int:pk>/dati/schede.<str:fmt>",

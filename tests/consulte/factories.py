@@ -6,8 +6,15 @@ import factory
 from codicefiscale import codicefiscale
 from django.utils import timezone
 
-from consulte import elections
-from consulte.models import Candidate, Election, Elector, ElectorVerification, Gender
+from consulte import ballot_box, elections
+from consulte.models import (
+    Candidate,
+    Election,
+    Elector,
+    ElectorVerification,
+    Gender,
+    Guardian,
+)
 from tests.consulte.council_factories import CouncilFactory
 from tests.factories import QuartiereFactory, UserFactory
 
@@ -41,6 +48,7 @@ class ElectionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Election
+        skip_postgeneration_save = True
 
     council = factory.SubFactory(CouncilFactory)
     title = factory.Sequence(lambda n: f"Elezione della consulta {n}")
@@ -49,6 +57,34 @@ class ElectionFactory(factory.django.DjangoModelFactory):
     nomination_closes_at = factory.LazyFunction(lambda: now() - datetime.timedelta(days=10))
     opens_at = factory.LazyFunction(lambda: now() - datetime.timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: now() + datetime.timedelta(days=5))
+
+    @factory.post_generation
+    def ceremony(election, create, extracted, **kwargs):
+        """Three guardians and the key ceremony (2 of 3), unless ceremony=False."""
+        if not create or extracted is False:
+            return
+        run_ceremony(election)
+
+
+GUARDIAN_NAMES = [
+    ("Paola Presidente", "presidente della consulta"),
+    ("Franco Funzionario", "funzionario comunale"),
+    ("Olga Opposizione", "delegata di minoranza"),
+]
+# The shares of every election the tests made, as the guardians would keep them.
+SHARES: dict[int, list[str]] = {}
+
+
+def run_ceremony(election: Election, *, threshold: int = 2) -> list[str]:
+    if not election.guardians.exists():
+        Guardian.objects.bulk_create(
+            Guardian(election=election, name=name, role=role) for name, role in GUARDIAN_NAMES
+        )
+    shares = [
+        share.text for share in ballot_box.run_key_ceremony(election=election, threshold=threshold)
+    ]
+    SHARES[election.pk] = shares
+    return shares
 
 
 class ElectorFactory(factory.django.DjangoModelFactory):
@@ -105,6 +141,23 @@ def issue_code(elector: Elector) -> str:
     return elections.issue_credentials(electors=[elector], issued_by=None)[0].code
 
 
-def tally(election: Election):
-    """Count a closed election the way the tests need it: the one entry point for tests."""
+def peek(election: Election) -> list[tuple[str, list[int]]]:
+    """What the election's envelopes hold, opened with the guardians' shares but left sealed."""
+    box = election.ballot_box
+    private_key = ballot_box.rebuild_private_key(
+        election=election, box=box, shares=SHARES[election.pk][:2]
+    )
+    unsealer = ballot_box.SealedBox(private_key)
+    return [
+        ballot_box.decode_ballot(unsealer.decrypt(bytes(c)), slots=election.max_preferences)
+        for c in election.envelopes.values_list("ciphertext", flat=True)
+    ]
+
+
+def tally(election: Election, *, shares: list[str] | None = None):
+    """Close the ballot box, open it with two guardians' shares (once), and tally."""
+    if hasattr(election, "ballot_box") or election.guardians.exists():
+        ballot_box.open_ballot_box(
+            election=election, shares=shares if shares is not None else SHARES[election.pk][:2]
+        )
     return elections.tally_election(election_id=election.pk)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from consulte import elections
-from consulte.models import Ballot, ElectorVote
+from consulte.models import ElectorVote, Envelope
 from tests.consulte.council_factories import CouncilFactory
 from tests.consulte.factories import CandidateFactory, ElectionFactory, ElectorFactory
 
@@ -39,7 +39,7 @@ def test_fifty_concurrent_casts_by_one_elector_store_one_ballot():
 
     assert sorted(outcomes) == ["already"] * (ATTEMPTS - 1) + ["cast"]
     assert ElectorVote.objects.count() == 1
-    assert Ballot.objects.count() == 1
+    assert Envelope.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -75,4 +75,4 @@ def test_parallel_cast_requests_from_many_devices_store_one_ballot():
         thread.join()
 
     assert sorted(statuses) == [200] + [409] * (len(devices) - 1)
-    assert Ballot.objects.count() == 1
+    assert Envelope.objects.count() == 1

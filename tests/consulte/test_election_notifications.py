@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from collabcity.models import Notification
 from consulte import elections
+from tests.consulte.factories import tally
 from tests.factories import QuartiereFactory, UserFactory
 
 
@@ -50,7 +51,7 @@ def test_reminder_a_day_before_skips_who_voted(election, residents, quartiere):
 def test_results_are_notified_once(election, residents):
     election.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     election.save()
-    elections.tally_election(election_id=election.pk)
-    elections.tally_election(election_id=election.pk)
+    tally(election)
+    tally(election)
     assert Notification.objects.count() == 1
     assert "risultati" in Notification.objects.get().url

@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from consulte import elections, opendata
+from consulte import ballot_box, elections, opendata
 from consulte.models import CandidateResult, Member, Result
-from tests.consulte.factories import CandidateFactory, ElectorFactory
+from tests.consulte.factories import SHARES, CandidateFactory, ElectorFactory, tally
 
 
 def vote(election, *candidates):
@@ -24,10 +24,6 @@ def vote(election, *candidates):
 def close(election):
     election.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     election.save(update_fields=["closes_at"])
-
-
-def tally(election) -> Result:
-    return elections.tally_election(election_id=election.pk)
 
 
 def votes_of(result):
@@ -77,7 +73,17 @@ def test_without_the_gender_rule_every_preference_counts(voted, candidates):
 
 def test_results_are_refused_before_the_close(voted):
     with pytest.raises(elections.ElectionError):
-        tally(voted)
+        elections.tally_election(election_id=voted.pk)
+    with pytest.raises(ballot_box.BallotBoxError):
+        ballot_box.open_ballot_box(election=voted, shares=SHARES[voted.pk])
+    assert not Result.objects.exists()
+    assert voted.envelopes.count() == 5
+
+
+def test_tally_waits_for_the_guardians_after_the_close(voted):
+    close(voted)
+    with pytest.raises(elections.ElectionError):
+        elections.tally_election(election_id=voted.pk)
     assert not Result.objects.exists()
 
 
@@ -132,6 +138,10 @@ def test_periodic_task_tallies_each_closed_election_once(voted):
 
     assert tally_due_elections.apply().get() == 0  # still open
     close(voted)
+    assert tally_due_elections.apply().get() == 0  # closed, waiting for the guardians
+    voted.ballot_box.refresh_from_db()
+    assert voted.ballot_box.envelopes_at_close == 5
+    ballot_box.open_ballot_box(election=voted, shares=SHARES[voted.pk][1:])
     assert tally_due_elections.apply().get() == 1
     assert Result.objects.count() == 1
     assert tally_due_elections.apply().get() == 0
@@ -259,13 +269,15 @@ def test_csv_recount_gives_the_same_digest_and_online_votes(client, voted, tmp_p
     }
 
 
-def test_receipt_lookup_shows_preferences_only_after_the_close(client, election, candidates):
+def test_receipt_is_found_with_its_preferences_only_after_the_opening(client, election, candidates):
     elector = ElectorFactory(election=election)
-    ballot = elections.cast_ballot(
+    cast = elections.cast_ballot(
         election=election, elector=elector, candidate_ids=[candidates[2].pk]
     )
-    url = reverse("consulte:receipt_lookup") + f"?ricevuta={ballot.receipt}"
+    url = reverse("consulte:receipt_lookup") + f"?ricevuta={cast.receipt}"
     before = client.get(url).content.decode()
-    assert "registrata" in before and candidates[2].full_name not in before
+    assert "Nessuna scheda pubblicata" in before and candidates[2].full_name not in before
     close(election)
-    assert candidates[2].full_name in client.get(url).content.decode()
+    tally(election)
+    after = client.get(url).content.decode()
+    assert "registrata" in after and candidates[2].full_name in after

@@ -1,0 +1,98 @@
+"""The guardians' pages: the key ceremony before the vote, the opening after the close.
+
+Both are for staff with their own permission; the guardians stand beside the officer (as at a
+polling station) and each takes or gives their own share. Nothing here is cached.
+"""
+
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import ballot_box
+from .ballot_box_forms import CeremonyForm, OpeningForm
+from .models import BallotBox, Election
+
+
+def _election_for(request: HttpRequest, pk: int, permission: str) -> Election:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    return get_object_or_404(Election.objects.select_related("council"), pk=pk)
+
+
+def _box(election: Election) -> BallotBox | None:
+    return BallotBox.objects.filter(election=election).first()
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def key_ceremony(request: HttpRequest, pk: int) -> HttpResponse:
+    election = _election_for(request, pk, "consulte.run_key_ceremony")
+    guardians = list(election.guardians.order_by("pk"))
+    form = CeremonyForm(request.POST or None, guardians=len(guardians))
+    if request.method == "POST" and form.is_valid():
+        try:
+            shares = ballot_box.run_key_ceremony(
+                election=election, threshold=form.cleaned_data["threshold"]
+            )
+        except ballot_box.BallotBoxError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            # Shown once, in this response only: the portal keeps no copy of any share.
+            response = render(
+                request,
+                "consulte/elections/ceremony_shares.html",
+                {"election": election, "box": _box(election), "shares": shares},
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request,
+        "consulte/elections/ceremony.html",
+        {"election": election, "box": _box(election), "guardians": guardians, "form": form},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def open_envelopes(request: HttpRequest, pk: int) -> HttpResponse:
+    election = _election_for(request, pk, "consulte.open_ballot_box")
+    box = _box(election)
+    guardians = list(election.guardians.exclude(position=None).order_by("position"))
+    form = OpeningForm(request.POST or None, request.FILES or None, guardians=guardians)
+    if request.method == "POST" and box is not None and not box.is_opened and form.is_valid():
+        shares = form.shares()
+        try:
+            box = ballot_box.close_ballot_box(election)
+            ballot_box.check_shares(election=election, box=box, shares=shares)
+        except ballot_box.BallotBoxError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            from .tasks import open_ballot_box
+
+            sealed = ballot_box.seal_shares_for_worker(shares)
+            transaction.on_commit(partial(open_ballot_box.delay, election.pk, sealed))
+            messages.success(
+                request,
+                _(
+                    "Quote valide: l'apertura delle buste è avviata. I risultati compaiono "
+                    "appena lo scrutinio è concluso."
+                ),
+            )
+            return redirect("consulte:open_envelopes", pk=election.pk)
+    return render(
+        request,
+        "consulte/elections/opening.html",
+        {"election": election, "box": box, "form": form},
+    )
