@@ -5,6 +5,9 @@ SHARE_FILE_MAX_BYTES = 1024
 
 
 class CeremonyForm(forms.Form):
+    # The key the page was showing: a re-sent form (a reload, a double click) after a ceremony
+    # no longer matches, and must not silently replace the shares just handed out.
+    expected_key = forms.CharField(required=False, widget=forms.HiddenInput)
     threshold = forms.TypedChoiceField(
         label=_("Garanti necessari per aprire le buste"),
         coerce=int,

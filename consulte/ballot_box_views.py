@@ -37,8 +37,18 @@ def _box(election: Election) -> BallotBox | None:
 def key_ceremony(request: HttpRequest, pk: int) -> HttpResponse:
     election = _election_for(request, pk, "consulte.run_key_ceremony")
     guardians = list(election.guardians.order_by("pk"))
-    form = CeremonyForm(request.POST or None, guardians=len(guardians))
+    box = _box(election)
+    current_key = box.public_key if box else ""
+    form = CeremonyForm(
+        request.POST or None, guardians=len(guardians), initial={"expected_key": current_key}
+    )
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["expected_key"] != current_key:
+            messages.warning(
+                request,
+                _("La cerimonia è già stata svolta: le quote consegnate restano valide."),
+            )
+            return redirect("consulte:key_ceremony", pk=election.pk)
         try:
             shares = ballot_box.run_key_ceremony(
                 election=election, threshold=form.cleaned_data["threshold"]
@@ -58,7 +68,7 @@ def key_ceremony(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "consulte/elections/ceremony.html",
-        {"election": election, "box": _box(election), "guardians": guardians, "form": form},
+        {"election": election, "box": box, "guardians": guardians, "form": form},
     )
 
 

@@ -337,7 +337,7 @@ def test_ceremony_page_shows_the_shares_once_and_keeps_none(client, officer):
         Guardian.objects.create(election=election, name=f"Garante {n}", role="garante")
     client.force_login(officer)
     url = reverse("consulte:key_ceremony", kwargs={"pk": election.pk})
-    response = client.post(url, {"threshold": 2})
+    response = client.post(url, {"threshold": 2, "expected_key": ""})
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     shares = [s.strip() for s in response.content.decode().split("data-share>")[1:]]
@@ -348,7 +348,10 @@ def test_ceremony_page_shows_the_shares_once_and_keeps_none(client, officer):
     again = client.get(url).content.decode()
     assert all(share not in again for share in shares)
     assert box.fingerprint in again
-    response = client.post(url, {"threshold": 9})
+    resent = client.post(url, {"threshold": 2, "expected_key": ""}, follow=True)
+    assert "già stata svolta" in resent.content.decode()
+    assert BallotBox.objects.get(election=election).public_key == box.public_key
+    response = client.post(url, {"threshold": 9, "expected_key": box.public_key})
     assert "threshold" in response.context["form"].errors
 
 
