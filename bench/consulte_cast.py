@@ -47,7 +47,7 @@ def prepare(electors: int) -> tuple[int, list[str], list[int]]:
     from collabcity.models import User
     from consulte.models import Elector, ElectorVerification
 
-    election, quartiere, candidates = make_election(open_now=True)
+    election, quartiere, candidates, _shares = make_election(open_now=True)
     users = User.objects.bulk_create(
         [
             User(email=f"elettore{n}@bench.invalid", password=make_password(None))
@@ -169,7 +169,7 @@ def main(electors: int, workers: int, clients: int) -> None:
         for process in processes:
             process.join()
 
-        from consulte.models import Ballot, ElectorVote
+        from consulte.models import ElectorVote, Envelope
 
         statuses = [status for status, _latency in results]
         latencies = sorted(latency for _status, latency in results)
@@ -182,10 +182,11 @@ def main(electors: int, workers: int, clients: int) -> None:
             f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms; "
             f"HTTP statuses {sorted(set(statuses))}"
         )
-        ballots = Ballot.objects.filter(election_id=election_id).count()
+        ballots = Envelope.objects.filter(election_id=election_id).count()
         votes = ElectorVote.objects.filter(election_id=election_id).count()
         print(
-            f"  stored: {ballots} ballots, {votes} electors marked as voted (expected {electors})"
+            f"  stored: {ballots} sealed envelopes, {votes} electors marked as voted "
+            f"(expected {electors})"
         )
         assert ballots == votes == electors and set(statuses) == {200}
     finally:

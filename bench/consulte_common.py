@@ -1,18 +1,22 @@
-"""Shared data of the consulte benchmarks: an election with candidates."""
+"""Shared data of the consulte benchmarks: an election with candidates and its key ceremony."""
 
 
-def make_election(*, open_now: bool, candidates: int = 6):
+def make_election(*, open_now: bool, candidates: int = 6, ceremony: bool = True, code: str = "B"):
+    """(election, quartiere, candidates, shares): with the ceremony done (2 of 3 guardians)
+    unless ceremony=False; shares is then empty."""
     import datetime
 
     from django.utils import timezone
 
     from collabcity.models import Ambito, Quartiere
-    from consulte.models import Candidate, Council, Election, Elector
+    from consulte import ballot_box
+    from consulte.models import Candidate, Council, Election, Elector, Guardian
 
     now = timezone.now()
-    ambito = Ambito.objects.create(code="B", name="Ambito B", slug="ambito-b")
-    quartiere = Quartiere.objects.create(name="Orologio", slug="orologio", ambito=ambito)
-    council = Council.objects.create(ambito=ambito, name="Consulta B", slug="ambito-b")
+    slug = f"ambito-{code.lower()}"
+    ambito = Ambito.objects.create(code=code, name=f"Ambito {code}", slug=slug)
+    quartiere = Quartiere.objects.create(name=f"Quartiere {code}", slug=f"q-{slug}", ambito=ambito)
+    council = Council.objects.create(ambito=ambito, name=f"Consulta {code}", slug=slug)
     election = Election.objects.create(
         council=council,
         title="Elezione di prova",
@@ -27,7 +31,7 @@ def make_election(*, open_now: bool, candidates: int = 6):
         gender = "F" if n % 2 else "M"
         elector = Elector.objects.create(
             election=election,
-            fiscal_code=f"CANDIDATO{n:07d}",
+            fiscal_code=f"CANDIDATO{code}{n:06d}",
             first_name=f"Nome{n}",
             last_name=f"Cognome{n}",
             birth_date=datetime.date(1960 + n, 1, 1),
@@ -46,4 +50,9 @@ def make_election(*, open_now: bool, candidates: int = 6):
                 status=Candidate.Status.APPROVED,
             )
         )
-    return election, quartiere, made
+    shares = []
+    if ceremony:
+        for name in ("Garante uno", "Garante due", "Garante tre"):
+            Guardian.objects.create(election=election, name=name, role="garante")
+        shares = [s.text for s in ballot_box.run_key_ceremony(election=election, threshold=2)]
+    return election, quartiere, made, shares
