@@ -411,7 +411,8 @@ def check_window(election: Election) -> None:
 
 def _lock_open_window(election: Election) -> str:
     """Hold the election row FOR SHARE and check the window on the database clock; returns the
-    public key. The close (FOR UPDATE) waits for every cast that got past this check."""
+    public key. The close (FOR UPDATE) waits for every cast that got past this check, and once
+    it has counted the envelopes no cast gets in, even if someone moved the closing time."""
     if connection.vendor == "postgresql":
         election_table = Election._meta.db_table
         with connection.cursor() as cursor:
@@ -422,7 +423,8 @@ def _lock_open_window(election: Election) -> str:
             # A second statement: its timestamp is taken after the lock was granted.
             cursor.execute(
                 f"""
-                SELECT e.opens_at <= statement_timestamp(), e.closes_at > statement_timestamp(),
+                SELECT e.opens_at <= statement_timestamp(),
+                       e.closes_at > statement_timestamp() AND b.envelopes_at_close IS NULL,
                        b.public_key
                 FROM {election_table} e
                 LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id
@@ -433,10 +435,10 @@ def _lock_open_window(election: Election) -> str:
             opened, not_closed, public_key = cursor.fetchone()
     else:
         now = timezone.now()
-        opened, not_closed = election.opens_at <= now, now < election.closes_at
-        public_key = (
-            BallotBox.objects.filter(election=election).values_list("public_key", flat=True).first()
-        )
+        box = BallotBox.objects.filter(election=election).first()
+        opened = election.opens_at <= now
+        not_closed = now < election.closes_at and not (box and box.is_closed)
+        public_key = box.public_key if box else None
     if not not_closed:
         raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
     if not opened or public_key is None:

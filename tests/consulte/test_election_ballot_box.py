@@ -419,3 +419,13 @@ def test_admin_refuses_to_open_the_vote_before_the_ceremony(admin_client):
     assert "cerimonia delle chiavi" in str(response.context["adminform"].form.errors)
     election.refresh_from_db()
     assert election.opens_at > timezone.now()
+
+
+def test_no_envelope_gets_in_after_the_box_is_closed_even_if_the_close_is_moved(voted, candidates):
+    ballot_box.close_ballot_box(voted)
+    voted.closes_at = timezone.now() + datetime.timedelta(days=1)
+    voted.save(update_fields=["closes_at"])
+    with pytest.raises(elections.BallotError) as caught:
+        vote(voted, candidates[0])
+    assert caught.value.code == "closed"
+    assert voted.envelopes.count() == 3
