@@ -63,3 +63,23 @@ def test_seeding_twice_changes_nothing(seeded):
     before = snapshot()
     call_command("seed_demo", stdout=io.StringIO())
     assert snapshot() == before
+
+
+def test_demo_open_election_has_its_ceremony_and_the_guardians_shares_on_file(db):
+    from consulte import ballot_box, election_demo
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    election = Election.objects.open_at().get()
+    box = election.ballot_box
+    assert box.threshold == election_demo.DEMO_THRESHOLD and not box.is_closed
+    files = sorted(election_demo.DEMO_SHARES_DIR.glob(f"elezione-{election.pk}-garante-*.txt"))
+    assert len(files) == election.guardians.count() == 3
+    shares = [path.read_text().strip() for path in files]
+    assert all(share in out.getvalue() for share in shares)
+    key = ballot_box.rebuild_private_key(election=election, box=box, shares=shares[:2])
+    assert bytes(key.public_key).hex() == box.public_key
+    # The closed election was opened by its guardians: no envelope is left anywhere.
+    closed = Election.objects.closed().get()
+    assert closed.ballot_box.is_opened and not closed.envelopes.exists()
+    assert Ballot.objects.filter(election=closed).count() == closed.result.voters_online
