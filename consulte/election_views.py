@@ -32,7 +32,9 @@ TERMINAL_SESSION_SECONDS = 15 * 60
 
 
 def _election(pk: int) -> Election:
-    return get_object_or_404(Election.objects.select_related("council__ambito"), pk=pk)
+    return get_object_or_404(
+        Election.objects.select_related("council__ambito", "ballot_box"), pk=pk
+    )
 
 
 def _client_key(request: HttpRequest) -> str:
@@ -51,7 +53,9 @@ def _closed_with_result(pk: int) -> Election:
 
 def election_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    elections_qs = Election.objects.select_related("council__ambito").order_by("closes_at")
+    elections_qs = Election.objects.select_related("council__ambito", "ballot_box").order_by(
+        "closes_at"
+    )
     open_now = [e for e in elections_qs if e.opens_at <= now < e.closes_at]
     upcoming = [e for e in elections_qs if e.opens_at > now]
     past = sorted((e for e in elections_qs if e.closes_at <= now), key=lambda e: e.closes_at)

@@ -403,7 +403,7 @@ def ballot_candidates(election: Election) -> list[Candidate]:
 def check_window(election: Election) -> None:
     """The window as the pages and the desk see it; the cast checks again under its lock."""
     now = timezone.now()
-    if now < election.opens_at or not BallotBox.objects.filter(election=election).exists():
+    if now < election.opens_at or not election.has_ballot_key:
         raise BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
     if now >= election.closes_at:
         raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
@@ -861,7 +861,7 @@ def notify_opened_elections() -> int:
     now = timezone.now()
     for election_id in (
         Election.objects.open_at(now)
-        .filter(opening_notified_at__isnull=True)
+        .filter(opening_notified_at__isnull=True, ballot_box__isnull=False)
         .values_list("pk", flat=True)
     ):
         with transaction.atomic():

@@ -2,6 +2,7 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -360,7 +361,15 @@ class Election(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.opens_at <= timezone.now() < self.closes_at
+        """Inside the window, and only once the key ceremony has made the election's key."""
+        return self.opens_at <= timezone.now() < self.closes_at and self.has_ballot_key
+
+    @property
+    def has_ballot_key(self) -> bool:
+        try:
+            return self.ballot_box is not None
+        except ObjectDoesNotExist:
+            return False
 
     @property
     def is_closed(self) -> bool:

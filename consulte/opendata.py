@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 
 from . import elections
-from .models import Candidate, CandidateResult, DeskCount, Election, format_receipt
+from .models import BallotBox, Candidate, CandidateResult, DeskCount, Election, format_receipt
 
 FORMAT_VERSION = 1
 
@@ -38,6 +38,19 @@ def _candidates(election: Election) -> list[Candidate]:
 def iter_ballot_rows(election: Election) -> Iterator[tuple[str, list[int]]]:
     for line, preferences in elections.iter_ballots(election):
         yield format_receipt(line.split(":", 1)[0]), preferences
+
+
+def _ballot_box_facts(election: Election) -> dict:
+    """What was published before the opening: the key and the envelopes counted at the close."""
+    box = BallotBox.objects.filter(election=election).first()
+    if box is None:
+        return {}
+    return {
+        "public_key": box.public_key,
+        "guardians_needed": box.threshold,
+        "envelopes_at_close": box.envelopes_at_close,
+        "envelopes_digest": box.envelopes_digest,
+    }
 
 
 def election_document(election: Election) -> dict:
@@ -69,6 +82,7 @@ def election_document(election: Election) -> dict:
             "tie_seed": election.tie_seed,
             "opens_at": timezone.localtime(election.opens_at).isoformat(),
             "closes_at": timezone.localtime(election.closes_at).isoformat(),
+            **_ballot_box_facts(election),
         },
         "candidates": [
             {

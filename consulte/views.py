@@ -36,7 +36,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The elections include (consulte/includes/council_elections.html) reads every election with
     # its result: fetched here in one query so the page stays constant however many there are.
-    elections = Prefetch("elections", queryset=Election.objects.select_related("result"))
+    elections = Prefetch(
+        "elections", queryset=Election.objects.select_related("result", "ballot_box")
+    )
     council = get_object_or_404(
         Council.objects.for_listing().prefetch_related(elections), slug=slug
     )

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from consulte import elections
 from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
-from consulte.models import Ballot, Election, ElectorVote
+from consulte.models import Ballot, Election, ElectorVote, Envelope
 
 DEMO_PASSWORD = "collabcity-demo"
 
@@ -59,16 +59,19 @@ def test_demo_citizen_votes_and_checks_the_receipt(page: Page, live_server, city
 
     expect(page.get_by_role("heading", name=re.compile("Hai votato"))).to_be_visible()
     receipt = page.locator("#receipt-code").inner_text().strip()
-    assert Ballot.objects.filter(pk=receipt.replace("-", "")).exists()
+    assert len(receipt.replace("-", "")) == 20
+    # Sealed: nothing in plain text until the guardians open the envelopes after the close.
+    assert Envelope.objects.filter(election=election).count() == 1
+    assert not Ballot.objects.filter(election=election).exists()
 
     page.get_by_role("link", name="Controlla la ricevuta").click()
-    expect(page.locator("#receipt-outcome")).to_contain_text("registrata")
+    expect(page.locator("#receipt-outcome")).to_contain_text("dopo la chiusura del voto")
 
     # A second attempt: "hai già votato", and still one ballot.
     page.goto(live_server.url + f"/consulte/elezioni/{election.pk}/scheda/")
     expect(page.get_by_role("heading", name="Hai già votato")).to_be_visible()
     assert ElectorVote.objects.filter(election=election).count() == 1
-    assert Ballot.objects.filter(election=election).count() == 1
+    assert Envelope.objects.filter(election=election).count() == 1
 
 
 def test_same_gender_preferences_are_warned_before_casting(page: Page, live_server, city):
