@@ -8,6 +8,7 @@ import csv
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from collabcity.admin import ServiceRecordAdmin
+from collabcity.spreadsheets import csv_safe
 
 from . import elections
 from .models import (
@@ -378,12 +380,15 @@ class ElectorAdmin(admin.ModelAdmin):
             elector = item.elector
             writer.writerow(
                 [
-                    elector.fiscal_code,
-                    elector.last_name,
-                    elector.first_name,
-                    elector.quartiere.name,
-                    elector.election.title,
-                    item.formatted,
+                    csv_safe(value)
+                    for value in (
+                        elector.fiscal_code,
+                        elector.last_name,
+                        elector.first_name,
+                        elector.quartiere.name,
+                        elector.election.title,
+                        item.formatted,
+                    )
                 ]
             )
         return response
@@ -394,7 +399,9 @@ class ElectorAdmin(admin.ModelAdmin):
         response = render(
             request,
             "consulte/elections/admin/letters.html",
-            {"issued": issued, "portal_url": request.build_absolute_uri("/")[:-1]},
+            # The configured address, never the request's Host header (a forged Host would
+            # print letters sending electors to someone else's site).
+            {"issued": issued, "portal_url": settings.PORTAL_URL.rstrip("/")},
         )
         response["Cache-Control"] = "no-store"
         return response

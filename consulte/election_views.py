@@ -331,8 +331,12 @@ def _already_voted(request: HttpRequest, election: Election) -> HttpResponse:
     )
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
 def receipt_lookup(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("ricevuta", "").strip()
+    """Taken by POST only: a receipt in a query string would land in access logs, referrers and
+    a shared terminal's history."""
+    code = request.POST.get("ricevuta", "").strip()[:40] if request.method == "POST" else ""
     found = None
     searched = bool(code)
     if searched:

@@ -67,6 +67,7 @@ from .models import (
     VotingCredential,
     format_receipt,
     new_receipt_id,
+    this_hour,
 )
 
 TERM_YEARS = 5
@@ -232,7 +233,7 @@ def verify_with_code(
         elector = credential.elector
         if user is not None:
             _link(election=election, elector=elector, user=user, method="code")
-        credential.used_at = timezone.now()
+        credential.used_at = this_hour()  # the hour only, like the vote it leads to
         credential.save(update_fields=["used_at"])
     return elector
 
@@ -446,14 +447,26 @@ def _lock_open_window(election: Election) -> str:
     return public_key
 
 
+MAX_DATABASE_ID = 2**31 - 1
+
+
+def parse_candidate_id(value) -> int:
+    """A candidate id as a form sends it (or as code passes it): ASCII digits only, not "３" or
+    "٣" that int() would take, and within the database's integer range (past it SQLite raises
+    OverflowError). Every other value is a tampered ballot, with one message."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    text = value if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        raise BallotError(_("La scheda non è valida: ricaricala e riprova."), code="tampered")
+    if not 0 < int(text) <= MAX_DATABASE_ID:
+        raise BallotError(_("La scheda non è valida: ricaricala e riprova."), code="tampered")
+    return int(text)
+
+
 def validate_choices(*, election: Election, candidate_ids: list) -> list[Candidate]:
     """The candidates of a ballot, in preference order; BallotError if it is not valid."""
-    try:
-        ids = [int(value) for value in candidate_ids]
-    except (TypeError, ValueError) as exc:
-        raise BallotError(
-            _("La scheda non è valida: ricaricala e riprova."), code="tampered"
-        ) from exc
+    ids = [parse_candidate_id(value) for value in candidate_ids]
     if len(ids) > election.max_preferences:
         raise BallotError(
             _("Puoi esprimere al massimo %(count)d preferenze.")
@@ -889,7 +902,11 @@ def notify_opened_elections() -> int:
 
 
 def remind_before_close(hours: int = 24) -> int:
-    """Remind who has not voted (as far as the portal knows) a day before the close; once."""
+    """Remind every opted-in resident of the ambito a day before the close; once.
+
+    Everyone, voters included, with words that fit both: a list of who was left out would tell
+    staff reading the notifications who has not voted.
+    """
     sent = 0
     now = timezone.now()
     due = Election.objects.open_at(now).filter(
@@ -905,15 +922,17 @@ def remind_before_close(hours: int = 24) -> int:
             )
             if election is None:
                 continue
-            voted_users = ElectorVerification.objects.filter(
-                election=election,
-                elector_id__in=ElectorVote.objects.filter(election=election).values("elector_id"),
-            ).values("user_id")
             sent += _notify_all(
                 election,
-                _ambito_residents(election).exclude(pk__in=voted_users),
-                str(_("Ultimo giorno per votare: %(title)s") % {"title": election.title}),
-                str(_("Il voto per la consulta chiude tra meno di 24 ore.")),
+                _ambito_residents(election),
+                str(_("Ultime ore per votare: %(title)s") % {"title": election.title}),
+                str(
+                    _(
+                        "Il voto per la consulta chiude tra meno di 24 ore. Se non hai ancora "
+                        "votato, puoi farlo online o a un punto voto; se hai già votato, grazie: "
+                        "non devi fare altro."
+                    )
+                ),
                 election.get_absolute_url(),
             )
             election.reminder_notified_at = now

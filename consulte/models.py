@@ -258,6 +258,10 @@ def new_receipt_id() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
+def this_hour():
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
 class Gender(models.TextChoices):
     FEMALE = "F", _("Femmina")
     MALE = "M", _("Maschio")
@@ -472,7 +476,7 @@ class VotingCredential(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     issued_at = models.DateTimeField(_("emesso il"))
-    used_at = models.DateTimeField(_("usato il"), null=True, blank=True)
+    used_at = models.DateTimeField(_("usato il (ora)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("credenziale temporanea")
@@ -495,7 +499,8 @@ class ElectorVerification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="elector_verifications"
     )
     method = models.CharField(_("metodo"), max_length=4, choices=Method.choices)
-    verified_at = models.DateTimeField(_("verificato il"), auto_now_add=True)
+    # Only the hour: a minute-exact time could be matched with a cast in an access log.
+    verified_at = models.DateTimeField(_("verificato il (ora)"), default=this_hour, editable=False)
 
     class Meta:
         verbose_name = _("verifica dell'elettore")

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from collabcity.spreadsheets import csv_safe
+
 from . import services
 from .certificates import certificate_pdf
 from .filters import OpportunityFilter
@@ -730,13 +732,8 @@ def _totals_csv(rows: list[dict], group: str, year: int | None) -> HttpResponse:
         [dict(TotalsForm.GROUPS)[group], _("Ore confermate"), _("Turni"), _("Volontari")]
     )
     for row in rows:
-        writer.writerow([_csv_safe(row["label"]), row["hours"], row["shifts"], row["volunteers"]])
+        writer.writerow([csv_safe(row["label"]), row["hours"], row["shifts"], row["volunteers"]])
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 # --- Posting opportunities and shifts --------------------------------------------------------

@@ -31,7 +31,8 @@ def test_opening_is_notified_once_to_who_opted_in(election, residents):
     assert Notification.objects.get().topic == Notification.Topic.ELECTIONS
 
 
-def test_reminder_a_day_before_skips_who_voted(election, residents, quartiere):
+def test_reminder_a_day_before_goes_to_voters_and_non_voters_alike(election, residents, quartiere):
+    """Who gets the reminder must not depend on who voted: staff read the notifications."""
     from tests.consulte.factories import ElectorFactory, verify
 
     voted = UserFactory(quartiere=quartiere)
@@ -41,11 +42,12 @@ def test_reminder_a_day_before_skips_who_voted(election, residents, quartiere):
     assert elections.remind_before_close() == 0  # closes in 5 days
     election.closes_at = timezone.now() + datetime.timedelta(hours=20)
     election.save()
-    assert elections.remind_before_close() == 1
+    assert elections.remind_before_close() == 2
     assert elections.remind_before_close() == 0
-    notification = Notification.objects.get()
-    assert notification.recipient == residents["in"]
-    assert election.title in notification.subject
+    assert recipients() == {residents["in"].pk, voted.pk}
+    bodies = set(Notification.objects.values_list("subject", "body"))
+    assert len(bodies) == 1  # one wording for both
+    assert "se hai già votato" in bodies.pop()[1]
 
 
 def test_results_are_notified_once(election, residents):

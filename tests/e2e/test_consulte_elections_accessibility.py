@@ -28,7 +28,7 @@ PUBLIC = [
     lambda: f"/consulte/elezioni/{closed_election().pk}/",
     lambda: f"/consulte/elezioni/{closed_election().pk}/risultati/",
     lambda: f"/consulte/elezioni/{open_election().pk}/verifica/",
-    lambda: "/consulte/elezioni/ricevute/?ricevuta=ABCDE-FGHJK-MNPQR-STVWX",
+    lambda: "/consulte/elezioni/ricevute/",
 ]
 
 

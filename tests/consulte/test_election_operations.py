@@ -1,0 +1,124 @@
+"""Operations one insider cannot bend (issue 15): receipts out of URLs, hour-only times,
+strict ballot ids, safe CSV cells, letters addressed from the configured portal URL."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from collabcity.spreadsheets import csv_safe
+from consulte import elections
+from consulte.models import ElectorVerification, ElectorVote, Envelope, VotingCredential
+from tests.consulte.factories import ElectorFactory, issue_code, tally
+
+
+def close(election):
+    election.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    election.save(update_fields=["closes_at"])
+
+
+# --- Receipts never travel in a URL (point 7) ----------------------------------------------
+
+
+def test_receipt_lookup_takes_the_code_by_post_never_from_the_query_string(
+    client, election, candidates
+):
+    cast = elections.cast_ballot(
+        election=election, elector=ElectorFactory(election=election), candidate_ids=[]
+    )
+    close(election)
+    tally(election)
+    url = reverse("consulte:receipt_lookup")
+    by_get = client.get(url, {"ricevuta": cast.receipt}).content.decode()
+    assert "registrata" not in by_get and f'value="{cast.receipt}"' not in by_get
+    by_post = client.post(url, {"ricevuta": cast.receipt}).content.decode()
+    assert "registrata" in by_post
+
+
+def test_the_receipt_page_links_to_no_url_holding_the_receipt(voter_client, election, candidates):
+    response = voter_client.post(
+        reverse("consulte:ballot", kwargs={"pk": election.pk}),
+        {"step": "cast", "candidate": [candidates[0].pk]},
+    )
+    page = response.content.decode()
+    assert "ricevuta=" not in page
+    assert 'method="post" action="/consulte/elezioni/ricevute/"' in page
+
+
+def test_verification_and_code_use_keep_only_the_hour(election, citizen):
+    elector = ElectorFactory(election=election)
+    code = issue_code(elector)
+    elections.verify_with_code(
+        election=election,
+        fiscal_code=elector.fiscal_code,
+        code=code,
+        client_key="ip:1",
+        user=citizen,
+    )
+    verification = ElectorVerification.objects.get(elector=elector)
+    credential = VotingCredential.objects.get(elector=elector)
+    for moment in (verification.verified_at, credential.used_at):
+        assert (moment.minute, moment.second, moment.microsecond) == (0, 0, 0)
+
+
+# --- Tampered ballots (point 11) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["３", "٣", "2147483648", "99999999999999999999999", "-1", "0", " 1", "1.0", "", "0x1"]
+)
+def test_tampered_candidate_ids_get_one_message_and_store_nothing(
+    voter_client, election, candidates, value
+):
+    response = voter_client.post(
+        reverse("consulte:ballot", kwargs={"pk": election.pk}),
+        {"step": "cast", "candidate": [value] if value else ["", "x"]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "La scheda non è valida: ricaricala e riprova." in response.content.decode()
+    assert not ElectorVote.objects.exists() and not Envelope.objects.exists()
+
+
+def test_candidate_id_parser_takes_ascii_digits_in_range_only():
+    assert elections.parse_candidate_id("42") == 42
+    assert elections.parse_candidate_id(42) == 42
+    for bad in ("３", "٣", "+1", "1_0", True, None, 2**31, "2147483648", 0):
+        with pytest.raises(elections.BallotError) as caught:
+            elections.parse_candidate_id(bad)
+        assert caught.value.code == "tampered"
+
+
+# --- Spreadsheets and letters (point 11) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tX", "\rX"])
+def test_csv_cells_that_would_be_formulas_are_neutralised(value):
+    assert csv_safe(value) == "'" + value
+
+
+def test_codes_csv_cells_are_safe_from_formula_injection(admin_client, election):
+    elector = ElectorFactory(election=election, last_name="=cmd|' /C calc'!A0")
+    response = admin_client.post(
+        reverse("admin:consulte_elector_changelist"),
+        {"action": "issue_codes_csv", "_selected_action": [elector.pk]},
+    )
+    text = response.content.decode("utf-8-sig")
+    assert "'=cmd" in text and ";=cmd" not in text
+
+
+def test_code_letters_take_the_portal_url_from_settings_not_the_host_header(
+    admin_client, election, settings
+):
+    settings.PORTAL_URL = "https://partecipa.comune.re.it"
+    settings.ALLOWED_HOSTS = ["*"]
+    elector = ElectorFactory(election=election)
+    response = admin_client.post(
+        reverse("admin:consulte_elector_changelist"),
+        {"action": "issue_codes_letters", "_selected_action": [elector.pk]},
+        HTTP_HOST="attacker.example",
+    )
+    page = response.content.decode()
+    assert "https://partecipa.comune.re.it" in page
+    assert "attacker.example" not in page
