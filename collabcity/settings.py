@@ -192,6 +192,14 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    # Rate limits (votes' verification, logins) and sessions' caches must be shared by every
+    # process: a per-process memory cache multiplies every limit by the number of workers.
+    raise ImproperlyConfigured("REDIS_URL must be set when DJANGO_ENV=production.")
+
+# Our reverse proxies in front of the portal: the client is the address the outermost saw.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 if REDIS_URL:
     CACHES = {

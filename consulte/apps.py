@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ConsulteConfig(AppConfig):
     name = "consulte"
     verbose_name = _("Consulte di quartiere")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from . import elections
+
+        def end_anonymous_verifications(sender, request, **kwargs):
+            if request is not None and hasattr(request, "session"):
+                elections.forget_all_in_session(request.session)
+
+        user_logged_in.connect(
+            end_anonymous_verifications, dispatch_uid="consulte-login", weak=False
+        )
+        user_logged_out.connect(
+            end_anonymous_verifications, dispatch_uid="consulte-logout", weak=False
+        )

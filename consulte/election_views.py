@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from collabcity.net import client_ip
 from collabcity.roles import Role
 
 from . import elections, opendata
@@ -28,7 +29,6 @@ from .election_forms import (
 from .models import Candidate, Election, ElectorVerification, ElectorVote, Result
 
 DESK_RESULTS = 20
-TERMINAL_SESSION_SECONDS = 15 * 60
 
 
 def _election(pk: int) -> Election:
@@ -40,7 +40,7 @@ def _election(pk: int) -> Election:
 def _client_key(request: HttpRequest) -> str:
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{client_ip(request)}"
 
 
 def _closed_with_result(pk: int) -> Election:
@@ -166,7 +166,7 @@ def election_verify(request: HttpRequest, pk: int) -> HttpResponse:
             if user is None:
                 request.session.cycle_key()
                 # A terminal left unattended must not keep someone's right to vote for long.
-                request.session.set_expiry(TERMINAL_SESSION_SECONDS)
+                request.session.set_expiry(elections.TERMINAL_VERIFICATION_SECONDS)
                 elections.remember_in_session(session=request.session, elector=elector)
             messages.success(
                 request,
@@ -325,6 +325,14 @@ def _cast(request: HttpRequest, election: Election, elector) -> HttpResponse:
     )
 
 
+@require_POST
+def terminal_end(request: HttpRequest) -> HttpResponse:
+    """The voting point terminal's "end" button: nothing of this voter stays in the browser."""
+    request.session.flush()
+    messages.info(request, _("Sessione terminata: il terminale è pronto per il prossimo elettore."))
+    return redirect("consulte:election_list")
+
+
 def _already_voted(request: HttpRequest, election: Election) -> HttpResponse:
     return render(
         request, "consulte/elections/already_voted.html", {"election": election}, status=409
@@ -467,7 +475,9 @@ def voting_desk_issue_code(request: HttpRequest, pk: int, elector_pk: int) -> Ht
     if election.is_closed:
         messages.error(request, _("Questa elezione è chiusa."))
         return redirect("consulte:voting_desk", pk=election.pk)
-    issued = elections.issue_credentials(electors=[elector], issued_by=request.user)
+    issued = elections.issue_credentials(
+        electors=[elector], issued_by=request.user, for_terminal=True
+    )
     if not issued:
         messages.error(request, _("%(name)s ha già votato.") % {"name": elector.full_name})
         return redirect("consulte:voting_desk", pk=election.pk)

@@ -31,6 +31,7 @@ What is secret, from whom, and what trust remains.
 import hashlib
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -73,8 +74,12 @@ from .models import (
 TERM_YEARS = 5
 CODE_ALPHABET = RECEIPT_ALPHABET
 CODE_LENGTH = 10  # 50 random bits, and at most a few guesses per hour (see VERIFY_LIMITS)
-# Failed verifications allowed per window, per attempted fiscal code and per client.
-VERIFY_LIMITS = {"fiscal_code": 5, "client": 20}
+# Failed verifications allowed per window: per client for one fiscal code, and per client in
+# all. Never per fiscal code alone: then anyone could lock a voter out with a few wrong tries.
+# The per-client limit is generous, for a voting point where everyone shares one NAT address:
+# the 50-bit codes are the defence, the limits only slow a guesser down (with 100 tries an hour
+# per address, even 10,000 addresses need about 100,000 years on average to hit one code).
+VERIFY_LIMITS = {"fiscal_code": 5, "client": 100}
 VERIFY_WINDOW_SECONDS = 60 * 60
 ROLL_CHECK_LIMIT = 10
 SESSION_KEY = "consulte_verified_electors"
@@ -139,7 +144,9 @@ class IssuedCode:
         return format_code(self.code)
 
 
-def issue_credentials(*, electors: list[Elector], issued_by: User | None) -> list[IssuedCode]:
+def issue_credentials(
+    *, electors: list[Elector], issued_by: User | None, for_terminal: bool = False
+) -> list[IssuedCode]:
     """Issue a fresh one-time code to each elector (replacing any earlier code).
 
     The plain codes exist only in the returned list: the caller shows or exports them once.
@@ -159,12 +166,13 @@ def issue_credentials(*, electors: list[Elector], issued_by: User | None) -> lis
                     issued_by=issued_by,
                     issued_at=now,
                     used_at=None,
+                    for_terminal=for_terminal,
                 )
                 for item in issued
             ],
             update_conflicts=True,
             unique_fields=["elector"],
-            update_fields=["code_hash", "issued_by", "issued_at", "used_at"],
+            update_fields=["code_hash", "issued_by", "issued_at", "used_at", "for_terminal"],
         )
     return issued
 
@@ -174,7 +182,7 @@ def issue_credentials(*, electors: list[Elector], issued_by: User | None) -> lis
 
 def _limit_keys(fiscal_code: str, client_key: str) -> list[tuple[str, int]]:
     return [
-        (f"consulte:verify:cf:{fiscal_code}", VERIFY_LIMITS["fiscal_code"]),
+        (f"consulte:verify:cf:{fiscal_code}:{client_key}", VERIFY_LIMITS["fiscal_code"]),
         (f"consulte:verify:client:{client_key}", VERIFY_LIMITS["client"]),
     ]
 
@@ -231,6 +239,16 @@ def verify_with_code(
                 code="invalid",
             )
         elector = credential.elector
+        if user is not None and credential.for_terminal:
+            # A logged-in browser at a voting point would tie this voter to whoever left it
+            # logged in; the terminal code verifies only a logged-out browser session.
+            raise VerificationError(
+                _(
+                    "Questo codice è per il terminale del punto voto, che non deve essere "
+                    "collegato a nessun account: esci dall'account e riprova."
+                ),
+                code="terminal_logged_in",
+            )
         if user is not None:
             _link(election=election, elector=elector, user=user, method="code")
         credential.used_at = this_hour()  # the hour only, like the vote it leads to
@@ -312,8 +330,12 @@ def check_roll(
     return elector
 
 
+TERMINAL_VERIFICATION_SECONDS = 15 * 60
+
+
 def verified_elector(*, election: Election, user: User, session) -> Elector | None:
-    """The elector this request may vote as: the account's link, or the terminal's session."""
+    """The elector this request may vote as: the account's link, or the terminal's session,
+    the latter for 15 minutes from the verification, however active the session is."""
     if user.is_authenticated:
         verification = (
             ElectorVerification.objects.select_related("elector")
@@ -322,15 +344,20 @@ def verified_elector(*, election: Election, user: User, session) -> Elector | No
         )
         if verification is not None:
             return verification.elector
-    elector_id = session.get(SESSION_KEY, {}).get(str(election.pk))
-    if elector_id is None:
+        return None
+    entry = session.get(SESSION_KEY, {}).get(str(election.pk))
+    if not isinstance(entry, list) or len(entry) != 2:
+        return None
+    elector_id, verified_at = entry
+    if time.time() - verified_at > TERMINAL_VERIFICATION_SECONDS:
+        forget_in_session(session=session, election=election)
         return None
     return Elector.objects.filter(pk=elector_id, election=election).first()
 
 
 def remember_in_session(*, session, elector: Elector) -> None:
     verified = dict(session.get(SESSION_KEY, {}))
-    verified[str(elector.election_id)] = elector.pk
+    verified[str(elector.election_id)] = [elector.pk, time.time()]
     session[SESSION_KEY] = verified
 
 
@@ -338,6 +365,11 @@ def forget_in_session(*, session, election: Election) -> None:
     verified = dict(session.get(SESSION_KEY, {}))
     if verified.pop(str(election.pk), None) is not None:
         session[SESSION_KEY] = verified
+
+
+def forget_all_in_session(session) -> None:
+    """Logging in or out ends every anonymous verification of this browser."""
+    session.pop(SESSION_KEY, None)
 
 
 # --- Nominations -----------------------------------------------------------------------------

@@ -477,6 +477,8 @@ class VotingCredential(models.Model):
     )
     issued_at = models.DateTimeField(_("emesso il"))
     used_at = models.DateTimeField(_("usato il (ora)"), null=True, blank=True)
+    # Issued at a voting point for its terminal: it verifies a browser session, never an account.
+    for_terminal = models.BooleanField(_("per il terminale del punto voto"), default=False)
 
     class Meta:
         verbose_name = _("credenziale temporanea")

@@ -10,6 +10,7 @@ urlpatterns = [
     # Elections (consulte/election_views.py).
     path("elezioni/", election_views.election_list, name="election_list"),
     path("elezioni/ricevute/", election_views.receipt_lookup, name="receipt_lookup"),
+    path("elezioni/termina/", election_views.terminal_end, name="terminal_end"),
     path(
         "elezioni/verifica-spid/",
         election_views.election_verify_oidc,

@@ -122,3 +122,100 @@ def test_code_letters_take_the_portal_url_from_settings_not_the_host_header(
     page = response.content.decode()
     assert "https://partecipa.comune.re.it" in page
     assert "attacker.example" not in page
+
+
+# --- Who the client is (point 3) -----------------------------------------------------------
+
+
+def test_client_ip_trusts_forwarded_for_only_as_far_as_our_proxies(rf, settings):
+    from collabcity.net import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"  # no proxy of ours: the header is the client's
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # what our proxy saw, not the forged left part
+
+
+def test_allauth_reads_the_same_trusted_proxy_count():
+    from django.conf import settings
+
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.TRUSTED_PROXY_COUNT
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_ENV": "production", "SECRET_KEY": "x" * 60}
+    env.pop("REDIS_URL", None)
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True
+    )
+    assert run.returncode != 0
+    assert "REDIS_URL must be set" in run.stderr
+
+
+# --- Shared terminals (point 8) -----------------------------------------------------------
+
+
+def verify_at_terminal(client, election, elector, code):
+    return client.post(
+        reverse("consulte:election_verify", kwargs={"pk": election.pk}),
+        {"fiscal_code": elector.fiscal_code, "code": code},
+    )
+
+
+def terminal_code(elector):
+    return elections.issue_credentials(electors=[elector], issued_by=None, for_terminal=True)[
+        0
+    ].code
+
+
+def test_terminal_verification_expires_fifteen_minutes_after_it_was_made(
+    client, election, candidates, monkeypatch
+):
+    import time as clock
+
+    elector = ElectorFactory(election=election)
+    verify_at_terminal(client, election, elector, terminal_code(elector))
+    ballot = reverse("consulte:ballot", kwargs={"pk": election.pk})
+    assert client.get(ballot).status_code == 200
+    started = clock.time()
+    # Activity does not extend it: 14 minutes of use, then past the 15th minute it is gone.
+    monkeypatch.setattr(clock, "time", lambda: started + 14 * 60)
+    assert client.get(ballot).status_code == 200
+    monkeypatch.setattr(clock, "time", lambda: started + 15 * 60 + 1)
+    assert client.get(ballot).status_code == 302
+
+
+def test_logging_in_ends_an_anonymous_verification(client, election, candidates, citizen):
+    elector = ElectorFactory(election=election)
+    verify_at_terminal(client, election, elector, terminal_code(elector))
+    client.force_login(citizen)
+    assert elections.SESSION_KEY not in client.session
+    response = client.get(reverse("consulte:ballot", kwargs={"pk": election.pk}))
+    assert response.status_code == 302  # the citizen is not that elector
+
+
+def test_the_end_button_wipes_the_terminal_session(client, election, candidates):
+    elector = ElectorFactory(election=election)
+    verify_at_terminal(client, election, elector, terminal_code(elector))
+    page = client.get(reverse("consulte:ballot", kwargs={"pk": election.pk})).content.decode()
+    assert "Termina e cancella la sessione" in page
+    client.post(reverse("consulte:terminal_end"))
+    assert elections.SESSION_KEY not in client.session
+    assert client.get(reverse("consulte:ballot", kwargs={"pk": election.pk})).status_code == 302
+
+
+def test_a_logged_in_browser_is_refused_the_terminal_code(client, election, candidates, citizen):
+    elector = ElectorFactory(election=election)
+    code = terminal_code(elector)
+    client.force_login(citizen)
+    response = verify_at_terminal(client, election, elector, code)
+    assert "non deve essere collegato a nessun account" in response.content.decode()
+    assert not ElectorVerification.objects.exists()
+    client.logout()
+    verify_at_terminal(client, election, elector, code)
+    assert client.get(reverse("consulte:ballot", kwargs={"pk": election.pk})).status_code == 200

@@ -46,23 +46,44 @@ def test_wrong_code_and_unknown_fiscal_code_get_the_same_message(election, elect
     assert wrong_code.value.messages == not_on_roll.value.messages
 
 
-def test_guesses_are_limited_per_fiscal_code(election, elector):
+def test_guesses_for_one_fiscal_code_are_limited_per_client(election, elector):
     code = issue_code(elector)
-    for n in range(elections.VERIFY_LIMITS["fiscal_code"]):
+    for _ in range(elections.VERIFY_LIMITS["fiscal_code"]):
         with pytest.raises(elections.VerificationError):
-            attempt(election, elector, "WRONG", client_key=f"client{n}")
+            attempt(election, elector, "WRONG", client_key="guesser")
     with pytest.raises(elections.VerificationError) as caught:
-        attempt(election, elector, code, client_key="another")
+        attempt(election, elector, code, client_key="guesser")
     assert caught.value.code == "rate_limited"
 
 
-def test_guesses_are_limited_per_client(election):
-    electors = ElectorFactory.create_batch(5, election=election)
-    for elector in electors:
-        issue_code(elector)
-    for n in range(elections.VERIFY_LIMITS["client"]):
+def test_correct_code_verifies_after_other_clients_failures(election, elector):
+    """Someone else's wrong tries must not lock the voter out of their own vote."""
+    code = issue_code(elector)
+    for n in range(3 * elections.VERIFY_LIMITS["fiscal_code"]):
         with pytest.raises(elections.VerificationError):
-            attempt(election, electors[n % 5], "WRONG", client_key="one-ip")
+            attempt(election, elector, "WRONG", client_key=f"client{n % 3}")
+    assert attempt(election, elector, code, client_key="the-voter") == elector
+
+
+def test_one_voters_typos_do_not_lock_out_the_others_at_a_shared_address(election):
+    first, second = ElectorFactory.create_batch(2, election=election)
+    issue_code(first)
+    code = issue_code(second)
+    for _ in range(elections.VERIFY_LIMITS["fiscal_code"]):
+        with pytest.raises(elections.VerificationError):
+            attempt(election, first, "WRONG", client_key="ip:voting-point")
+    assert attempt(election, second, code, client_key="ip:voting-point") == second
+
+
+def test_guesses_are_limited_per_client(election):
+    per_elector = elections.VERIFY_LIMITS["fiscal_code"]
+    electors = ElectorFactory.create_batch(
+        elections.VERIFY_LIMITS["client"] // per_elector, election=election
+    )
+    for n in range(elections.VERIFY_LIMITS["client"]):
+        with pytest.raises(elections.VerificationError) as caught:
+            attempt(election, electors[n // per_elector], "WRONG", client_key="one-ip")
+        assert caught.value.code == "invalid"
     with pytest.raises(elections.VerificationError) as caught:
         attempt(election, ElectorFactory(election=election), "WRONG", client_key="one-ip")
     assert caught.value.code == "rate_limited"
