@@ -88,6 +88,7 @@ def open_envelopes(request: HttpRequest, pk: int) -> HttpResponse:
         except ballot_box.BallotBoxError as error:
             for message in error.messages:
                 messages.error(request, message)
+            form = OpeningForm(guardians=guardians)  # never echo the shares back in the page
         else:
             from .tasks import open_ballot_box
 
