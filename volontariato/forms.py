@@ -2,12 +2,14 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accordi.models import Agreement
 from centri_sociali.models import Centre
 from collabcity.models import Quartiere, User
+from collabcity.roles import Role
 
 from .models import (
     CONSENT_TEXT,
@@ -205,8 +207,16 @@ class OpportunityForm(forms.ModelForm):
         self.fields["centre"].queryset = Centre.objects.order_by("name")
         # A draft agreement is not public yet: an opportunity must not reveal it.
         self.fields["agreement"].queryset = Agreement.objects.public().order_by("title")
-        self.fields["coordinator"].queryset = User.objects.filter(is_active=True).order_by(
-            "last_name", "first_name"
+        # Only who can coordinate (and the current coordinator, so an edit still validates):
+        # offering every active user would list every resident's e-mail to whoever edits.
+        self.fields["coordinator"].queryset = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(groups__name__in=[Role.VOLUNTEER_COORDINATOR, Role.MUNICIPAL_STAFF])
+                | Q(pk=self.instance.coordinator_id)
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
         )
         self.fields["coordinator"].label_from_instance = lambda user: (
             f"{user.get_full_name()} ({user.email})" if user.get_full_name() else user.email
