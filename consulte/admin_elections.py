@@ -8,6 +8,7 @@ import csv
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
@@ -20,9 +21,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from collabcity.admin import ServiceRecordAdmin
+from volontariato.views import _csv_safe as csv_safe
 
 from . import elections
-from .models import Candidate, CandidateResult, DeskCount, Election, Elector, Result, RollImport
+from .models import (
+    Candidate,
+    CandidateResult,
+    DeskCount,
+    Election,
+    ElectionLogEntry,
+    Elector,
+    Result,
+    RollImport,
+    VotingPoint,
+)
 
 # Settings that decide the outcome: fixed once voting opens (the seed is published before).
 FROZEN_AT_OPENING = (
@@ -71,7 +83,7 @@ class ElectionAdmin(admin.ModelAdmin):
     list_filter = ["council"]
     search_fields = ["title"]
     readonly_fields = ["turnout", "result_link"]
-    actions = ["tally_now"]
+    actions = ["tally_now", "declare_count_complete"]
     fieldsets = [
         (None, {"fields": ["council", "title", "seats"]}),
         (
@@ -160,6 +172,26 @@ class ElectionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{election}: {error.messages[0]}", messages.ERROR)
         if done:
             self.message_user(request, _("Scrutinio eseguito: %(n)d.") % {"n": done})
+
+    @admin.action(
+        description=_("Dichiara completo lo spoglio (risultati definitivi)"),
+        permissions=["declare_count"],
+    )
+    def declare_count_complete(self, request, queryset):
+        for election in queryset:
+            try:
+                elections.declare_count_complete(election=election, user=request.user)
+            except elections.ElectionError as error:
+                self.message_user(request, f"{election}: {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(election)s: spoglio completo, risultati definitivi pubblicati.")
+                    % {"election": election},
+                )
+
+    def has_declare_count_permission(self, request):
+        return request.user.has_perm("consulte.declare_count_complete")
 
 
 class RejectForm(forms.Form):
@@ -260,13 +292,25 @@ class ElectorAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # the roll comes from the registry's import
 
+    def has_issue_codes_permission(self, request):
+        return request.user.has_perm("consulte.view_elector") and request.user.has_perm(
+            "consulte.change_election"
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "reason_field": True}
+        return super().changelist_view(request, extra_context)
+
     def has_add_permission(self, request):
         return False
 
     def _issue(self, request, queryset):
+        # While voting is open a code lets its holder vote: elections.issue_credentials asks
+        # for the dedicated permission and a reason (typed in the action bar, "reason").
         issued = elections.issue_credentials(
             electors=list(queryset.select_related("election", "quartiere")),
             issued_by=request.user,
+            reason=request.POST.get("reason", ""),
         )
         skipped = queryset.count() - len(issued)
         if skipped:
@@ -282,9 +326,16 @@ class ElectorAdmin(admin.ModelAdmin):
             )
         return issued
 
-    @admin.action(description=_("Emetti codici di voto: file CSV per la spedizione"))
+    @admin.action(
+        description=_("Emetti codici di voto: file CSV per la spedizione"),
+        permissions=["issue_codes"],
+    )
     def issue_codes_csv(self, request, queryset):
-        issued = self._issue(request, queryset)
+        try:
+            issued = self._issue(request, queryset)
+        except elections.ElectionError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return None
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="codici-di-voto-{stamp}.csv"'
@@ -298,23 +349,33 @@ class ElectorAdmin(admin.ModelAdmin):
             elector = item.elector
             writer.writerow(
                 [
-                    elector.fiscal_code,
-                    elector.last_name,
-                    elector.first_name,
-                    elector.quartiere.name,
-                    elector.election.title,
-                    item.formatted,
+                    csv_safe(value)
+                    for value in (
+                        elector.fiscal_code,
+                        elector.last_name,
+                        elector.first_name,
+                        elector.quartiere.name,
+                        elector.election.title,
+                        item.formatted,
+                    )
                 ]
             )
         return response
 
-    @admin.action(description=_("Emetti codici di voto: lettere da stampare"))
+    @admin.action(
+        description=_("Emetti codici di voto: lettere da stampare"), permissions=["issue_codes"]
+    )
     def issue_codes_letters(self, request, queryset):
-        issued = self._issue(request, queryset)
+        try:
+            issued = self._issue(request, queryset)
+        except elections.ElectionError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return None
+        # The configured address, never the Host header a client can set.
         response = render(
             request,
             "consulte/elections/admin/letters.html",
-            {"issued": issued, "portal_url": request.build_absolute_uri("/")[:-1]},
+            {"issued": issued, "portal_url": settings.PORTAL_URL.rstrip("/")},
         )
         response["Cache-Control"] = "no-store"
         return response
@@ -435,6 +496,51 @@ class ResultAdmin(ServiceRecordAdmin):
 
 @admin.register(DeskCount)
 class DeskCountAdmin(ServiceRecordAdmin):
-    list_display = ["election", "desk", "blank", "void", "entered_by", "entered_at"]
+    list_display = [
+        "election",
+        "voting_point",
+        "version",
+        "valid",
+        "blank",
+        "void",
+        "entered_by",
+        "entered_at",
+    ]
     list_filter = ["election"]
     # Entered at the desk through the portal's service.
+
+
+@admin.register(VotingPoint)
+class VotingPointAdmin(admin.ModelAdmin):
+    list_display = ["name", "election", "address"]
+    list_filter = ["election"]
+    filter_horizontal = ["poll_workers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "poll_workers":
+            from django.contrib.auth import get_user_model
+
+            from collabcity.roles import Role
+
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name=Role.POLL_WORKER)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        # A point with voters or counts is evidence of the vote: PROTECT refuses it anyway.
+        return False
+
+
+@admin.register(ElectionLogEntry)
+class ElectionLogEntryAdmin(ServiceRecordAdmin):
+    """Append-only: read by staff, never changed or deleted, not even by a superuser."""
+
+    list_display = ["at", "election", "action", "actor", "elector"]
+    list_filter = ["election", "action"]
+    list_select_related = ["election", "actor", "elector"]
+    readonly_fields = ["election", "actor", "at", "action", "elector", "details"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}

@@ -23,6 +23,7 @@ from .models import (
     ElectorVote,
     Gender,
     VotingCredential,
+    VotingPoint,
 )
 
 DEMO_CITIZEN_EMAIL = "cittadina@demo.collabcity.it"
@@ -117,6 +118,13 @@ def _open_election() -> Election:
     _roll(election, seed=1)
     citizen = _demo_citizen_elector(election)
     _candidates(election, seed=1)
+    _points(
+        election,
+        [
+            ("Centro sociale Orologio", "Via Massenet 17", "scrutatore@demo.collabcity.it"),
+            ("Biblioteca di quartiere", "Via Aldo Moro 2", "scrutatore2@demo.collabcity.it"),
+        ],
+    )
     # The code works until used; a used one stays used (re-seeding must not reopen it).
     VotingCredential.objects.get_or_create(
         elector=citizen,
@@ -138,13 +146,31 @@ def _closed_election() -> Election:
     )
     _roll(election, seed=2)
     candidates = _candidates(election, seed=2)
+    (point,) = _points(election, [("Punto voto", "", "scrutatore@demo.collabcity.it")])
     if not ElectorVote.objects.filter(election=election).exists():
-        _vote(election, candidates)
+        _vote(election, candidates, point)
     elections.tally_election(election_id=election.pk)
+    if election.count_declared_at is None:
+        # The demo's paper count is complete: the results shown are the final ones.
+        elections.declare_count_complete(election=election, user=None)
     return election
 
 
-def _vote(election: Election, candidates: list[Candidate]) -> None:
+def _points(election: Election, points: list[tuple[str, str, str]]) -> list[VotingPoint]:
+    """The election's voting points, each with its demo poll worker; idempotent."""
+    created = []
+    for name, address, email in points:
+        point, _ = VotingPoint.objects.update_or_create(
+            election=election, name=name, defaults={"address": address}
+        )
+        worker = User.objects.filter(email=email).first()
+        if worker is not None:
+            point.poll_workers.add(worker)
+        created.append(point)
+    return created
+
+
+def _vote(election: Election, candidates: list[Candidate], point: VotingPoint) -> None:
     """Ballots cast through the real service, in a window reopened only for this."""
     rng = random.Random(election.pk)  # noqa: S311  (reproducible demo data, not secrets)
     closes_at = election.closes_at
@@ -163,12 +189,13 @@ def _vote(election: Election, candidates: list[Candidate]) -> None:
             election=election, elector=elector, candidate_ids=[c.pk for c in chosen]
         )
     for elector in voters[CLOSED_BALLOTS : CLOSED_BALLOTS + 15]:
-        elections.mark_voted_in_person(election=election, elector=elector, desk="Punto voto")
+        elections.mark_voted_in_person(voting_point=point, elector=elector, user=None)
     election.closes_at = closes_at
     election.save(update_fields=["closes_at"])
+    # 15 paper voters: 13 valid ballots (one or two preferences each), one blank, one void.
     elections.record_desk_count(
-        election=election,
-        desk="Punto voto",
+        voting_point=point,
+        valid=13,
         blank=1,
         void=1,
         votes={candidates[1].pk: 7, candidates[3].pk: 6},
