@@ -108,3 +108,12 @@ def issue_code(elector: Elector) -> str:
 def tally(election: Election):
     """Count a closed election the way the tests need it: the one entry point for tests."""
     return elections.tally_election(election_id=election.pk)
+
+
+def voting_point(election: Election, *workers, name: str = "Centro sociale Orologio"):
+    """A voting point of the election staffed by `workers`."""
+    from consulte.models import VotingPoint
+
+    point = VotingPoint.objects.create(election=election, name=name)
+    point.poll_workers.add(*workers)
+    return point
