@@ -65,6 +65,14 @@ ELECTIONS_STAFF_PERMISSIONS = [
     "consulte.view_ballotbox",
     "consulte.run_key_ceremony",
     "consulte.open_ballot_box",
+    # Voting points and their poll workers; the election's append-only log, read only.
+    "consulte.add_votingpoint",
+    "consulte.change_votingpoint",
+    "consulte.view_votingpoint",
+    "consulte.view_electionlogentry",
+    "consulte.declare_count_complete",
+    # Not "consulte.issue_code_during_vote": re-issuing a code while voting is open lets one
+    # officer vote for someone else, so it is granted to named people only.
 ]
 
 # Accordi: staff draft agreements and steer them through the lifecycle in the admin.

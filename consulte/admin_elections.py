@@ -30,10 +30,12 @@ from .models import (
     CandidateResult,
     DeskCount,
     Election,
+    ElectionLogEntry,
     Elector,
     Guardian,
     Result,
     RollImport,
+    VotingPoint,
 )
 
 # Settings that decide the outcome: fixed once voting opens (the seed is published before).
@@ -121,7 +123,7 @@ class ElectionAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     readonly_fields = ["ballot_box", "turnout", "result_link"]
     inlines = [GuardianInline]
-    actions = ["tally_now"]
+    actions = ["tally_now", "declare_count_complete"]
     fieldsets = [
         (None, {"fields": ["council", "title", "seats"]}),
         (
@@ -243,6 +245,26 @@ class ElectionAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, _("Scrutinio eseguito: %(n)d.") % {"n": done})
 
+    @admin.action(
+        description=_("Dichiara completo lo spoglio (risultati definitivi)"),
+        permissions=["declare_count"],
+    )
+    def declare_count_complete(self, request, queryset):
+        for election in queryset:
+            try:
+                elections.declare_count_complete(election=election, user=request.user)
+            except elections.ElectionError as error:
+                self.message_user(request, f"{election}: {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(election)s: spoglio completo, risultati definitivi pubblicati.")
+                    % {"election": election},
+                )
+
+    def has_declare_count_permission(self, request):
+        return request.user.has_perm("consulte.declare_count_complete")
+
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Motivo del rifiuto"), widget=forms.Textarea)
@@ -342,13 +364,25 @@ class ElectorAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # the roll comes from the registry's import
 
+    def has_issue_codes_permission(self, request):
+        return request.user.has_perm("consulte.view_elector") and request.user.has_perm(
+            "consulte.change_election"
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "reason_field": True}
+        return super().changelist_view(request, extra_context)
+
     def has_add_permission(self, request):
         return False
 
     def _issue(self, request, queryset):
+        # While voting is open a code lets its holder vote: elections.issue_credentials asks
+        # for the dedicated permission and a reason (typed in the action bar, "reason").
         issued = elections.issue_credentials(
             electors=list(queryset.select_related("election", "quartiere")),
             issued_by=request.user,
+            reason=request.POST.get("reason", ""),
         )
         skipped = queryset.count() - len(issued)
         if skipped:
@@ -364,9 +398,16 @@ class ElectorAdmin(admin.ModelAdmin):
             )
         return issued
 
-    @admin.action(description=_("Emetti codici di voto: file CSV per la spedizione"))
+    @admin.action(
+        description=_("Emetti codici di voto: file CSV per la spedizione"),
+        permissions=["issue_codes"],
+    )
     def issue_codes_csv(self, request, queryset):
-        issued = self._issue(request, queryset)
+        try:
+            issued = self._issue(request, queryset)
+        except elections.ElectionError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return None
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="codici-di-voto-{stamp}.csv"'
@@ -393,9 +434,16 @@ class ElectorAdmin(admin.ModelAdmin):
             )
         return response
 
-    @admin.action(description=_("Emetti codici di voto: lettere da stampare"))
+    @admin.action(
+        description=_("Emetti codici di voto: lettere da stampare"), permissions=["issue_codes"]
+    )
     def issue_codes_letters(self, request, queryset):
-        issued = self._issue(request, queryset)
+        try:
+            issued = self._issue(request, queryset)
+        except elections.ElectionError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return None
+        # The configured address, never the Host header a client can set.
         response = render(
             request,
             "consulte/elections/admin/letters.html",
@@ -522,6 +570,51 @@ class ResultAdmin(ServiceRecordAdmin):
 
 @admin.register(DeskCount)
 class DeskCountAdmin(ServiceRecordAdmin):
-    list_display = ["election", "desk", "blank", "void", "entered_by", "entered_at"]
+    list_display = [
+        "election",
+        "voting_point",
+        "version",
+        "valid",
+        "blank",
+        "void",
+        "entered_by",
+        "entered_at",
+    ]
     list_filter = ["election"]
     # Entered at the desk through the portal's service.
+
+
+@admin.register(VotingPoint)
+class VotingPointAdmin(admin.ModelAdmin):
+    list_display = ["name", "election", "address"]
+    list_filter = ["election"]
+    filter_horizontal = ["poll_workers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "poll_workers":
+            from django.contrib.auth import get_user_model
+
+            from collabcity.roles import Role
+
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name=Role.POLL_WORKER)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        # A point with voters or counts is evidence of the vote: PROTECT refuses it anyway.
+        return False
+
+
+@admin.register(ElectionLogEntry)
+class ElectionLogEntryAdmin(ServiceRecordAdmin):
+    """Append-only: read by staff, never changed or deleted, not even by a superuser."""
+
+    list_display = ["at", "election", "action", "actor", "elector"]
+    list_filter = ["election", "action"]
+    list_select_related = ["election", "actor", "elector"]
+    readonly_fields = ["election", "actor", "at", "action", "elector", "details"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}

@@ -27,6 +27,7 @@ from .models import (
     Gender,
     Guardian,
     VotingCredential,
+    VotingPoint,
 )
 
 DEMO_CITIZEN_EMAIL = "cittadina@demo.collabcity.it"
@@ -143,6 +144,13 @@ def _open_election() -> Election:
     _candidates(election, seed=1)
     if not BallotBox.objects.filter(election=election).exists():
         _write_shares(_ceremony(election))
+    _points(
+        election,
+        [
+            ("Centro sociale Orologio", "Via Massenet 17", "scrutatore@demo.collabcity.it"),
+            ("Biblioteca di quartiere", "Via Aldo Moro 2", "scrutatore2@demo.collabcity.it"),
+        ],
+    )
     # The code works until used; a used one stays used (re-seeding must not reopen it).
     VotingCredential.objects.get_or_create(
         elector=citizen,
@@ -164,10 +172,14 @@ def _closed_election() -> Election:
     )
     _roll(election, seed=2)
     candidates = _candidates(election, seed=2)
+    (point,) = _points(election, [("Punto voto", "", "scrutatore@demo.collabcity.it")])
     if not ElectorVote.objects.filter(election=election).exists():
-        shares = _vote(election, candidates)
+        shares = _vote(election, candidates, point)
         ballot_box.open_ballot_box(election=election, shares=shares[:DEMO_THRESHOLD])
     elections.tally_election(election_id=election.pk)
+    if election.count_declared_at is None:
+        # The demo's paper count is complete: the results shown are the final ones.
+        elections.declare_count_complete(election=election, user=None)
     return election
 
 
@@ -185,7 +197,21 @@ def _write_shares(shares: list[ballot_box.GuardianShare]) -> None:
         (DEMO_SHARES_DIR / share.filename).write_text(share.text + "\n", encoding="utf-8")
 
 
-def _vote(election: Election, candidates: list[Candidate]) -> list[str]:
+def _points(election: Election, points: list[tuple[str, str, str]]) -> list[VotingPoint]:
+    """The election's voting points, each with its demo poll worker; idempotent."""
+    created = []
+    for name, address, email in points:
+        point, _ = VotingPoint.objects.update_or_create(
+            election=election, name=name, defaults={"address": address}
+        )
+        worker = User.objects.filter(email=email).first()
+        if worker is not None:
+            point.poll_workers.add(worker)
+        created.append(point)
+    return created
+
+
+def _vote(election: Election, candidates: list[Candidate], point: VotingPoint) -> list[str]:
     """Ballots cast through the real service, in a window reopened only for this (after the
     key ceremony); returns the guardians' shares, kept only for the opening that follows."""
     rng = random.Random(election.pk)  # noqa: S311  (reproducible demo data, not secrets)
@@ -206,12 +232,13 @@ def _vote(election: Election, candidates: list[Candidate]) -> list[str]:
             election=election, elector=elector, candidate_ids=[c.pk for c in chosen]
         )
     for elector in voters[CLOSED_BALLOTS : CLOSED_BALLOTS + 15]:
-        elections.mark_voted_in_person(election=election, elector=elector, desk="Punto voto")
+        elections.mark_voted_in_person(voting_point=point, elector=elector, user=None)
     election.closes_at = closes_at
     election.save(update_fields=["closes_at"])
+    # 15 paper voters: 13 valid ballots (one or two preferences each), one blank, one void.
     elections.record_desk_count(
-        election=election,
-        desk="Punto voto",
+        voting_point=point,
+        valid=13,
         blank=1,
         void=1,
         votes={candidates[1].pk: 7, candidates[3].pk: 6},

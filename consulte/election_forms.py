@@ -71,15 +71,26 @@ MAX_COUNT = 100_000
 
 
 class DeskCountForm(forms.Form):
-    desk = forms.CharField(label=_("Punto voto"), max_length=100)
+    valid = forms.IntegerField(
+        label=_("Schede valide"),
+        help_text=_("Schede con almeno una preferenza valida."),
+        min_value=0,
+        max_value=MAX_COUNT,
+        initial=0,
+    )
     blank = forms.IntegerField(
         label=_("Schede bianche"), min_value=0, max_value=MAX_COUNT, initial=0
     )
     void = forms.IntegerField(label=_("Schede nulle"), min_value=0, max_value=MAX_COUNT, initial=0)
 
-    def __init__(self, *args, candidates: list[Candidate], **kwargs):
+    def __init__(self, *args, candidates: list[Candidate], correction: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
+        if correction:
+            # A second entry is a correction: attributed and explained, never an overwrite.
+            self.fields["reason"] = forms.CharField(
+                label=_("Motivo della correzione"), max_length=500, widget=forms.Textarea
+            )
         for candidate in candidates:
             self.fields[f"votes_{candidate.pk}"] = forms.IntegerField(
                 label=candidate.full_name, min_value=0, max_value=MAX_COUNT, initial=0

@@ -26,7 +26,7 @@ from .election_forms import (
     RollCheckForm,
     VerifyCodeForm,
 )
-from .models import Candidate, Election, ElectorVerification, ElectorVote, Result
+from .models import Candidate, Election, ElectorVerification, ElectorVote, Result, VotingPoint
 
 DESK_RESULTS = 20
 
@@ -104,7 +104,10 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     desk = False
     if request.user.is_authenticated:
         own_candidacy = Candidate.objects.filter(election=election, user=request.user).first()
-        desk = _is_poll_worker(request.user)
+        desk = (
+            _is_poll_worker(request.user)
+            and elections.points_of(election=election, user=request.user).exists()
+        )
     return render(
         request,
         "consulte/elections/election_detail.html",
@@ -401,11 +404,41 @@ def poll_worker_required(view):
     return wrapper
 
 
+def _my_points(request: HttpRequest, pk: int) -> tuple[Election, list[VotingPoint]]:
+    """The election and this poll worker's points in it; 404 where they serve no point."""
+    election = _election(pk)
+    points = list(elections.points_of(election=election, user=request.user))
+    if not points:
+        raise Http404
+    return election, points
+
+
+def _my_point(request: HttpRequest, pk: int, point_pk: int) -> VotingPoint:
+    return get_object_or_404(
+        VotingPoint.objects.select_related("election"),
+        pk=point_pk,
+        election_id=pk,
+        poll_workers=request.user,
+    )
+
+
+def _back_to_desk(point: VotingPoint, elector=None) -> HttpResponse:
+    url = f"{reverse('consulte:voting_desk', args=[point.election_id])}?punto={point.pk}"
+    if elector is not None:
+        url += f"&query={elector.fiscal_code}"
+    return redirect(url)
+
+
 @poll_worker_required
 @never_cache
 def voting_desk(request: HttpRequest, pk: int) -> HttpResponse:
-    election = _election(pk)
-    form = DeskSearchForm(request.GET or None)
+    election, points = _my_points(request, pk)
+    point = points[0]
+    if "punto" in request.GET:
+        point = next((p for p in points if str(p.pk) == request.GET["punto"]), None)
+        if point is None:
+            raise Http404
+    form = DeskSearchForm(request.GET if "query" in request.GET else None)
     electors = []
     if form.is_valid():
         query = form.cleaned_data["query"].strip()
@@ -424,6 +457,7 @@ def voting_desk(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for elector in electors:
             elector.vote_channel = votes.get(elector.pk)
+            elector.present = elections.is_present(voting_point=point, elector=elector)
     return render(
         request,
         "consulte/elections/desk.html",
@@ -431,20 +465,38 @@ def voting_desk(request: HttpRequest, pk: int) -> HttpResponse:
             "election": election,
             "form": form,
             "electors": electors,
-            "desk_name": request.session.get("consulte_desk", ""),
+            "point": point,
+            "points": points,
         },
     )
 
 
 @poll_worker_required
 @require_POST
-def voting_desk_mark(request: HttpRequest, pk: int, elector_pk: int) -> HttpResponse:
-    election = _election(pk)
-    elector = get_object_or_404(election.electors, pk=elector_pk)
-    desk = request.POST.get("desk", "").strip()[:100] or _("Punto voto")
-    request.session["consulte_desk"] = desk
+def voting_desk_present(
+    request: HttpRequest, pk: int, point_pk: int, elector_pk: int
+) -> HttpResponse:
+    point = _my_point(request, pk, point_pk)
+    elector = get_object_or_404(point.election.electors, pk=elector_pk)
     try:
-        elections.mark_voted_in_person(election=election, elector=elector, desk=desk)
+        elections.register_presence(voting_point=point, elector=elector, user=request.user)
+    except elections.ElectionError as error:
+        messages.error(request, error.messages[0] if error.messages else _("Ha già votato."))
+    else:
+        messages.success(
+            request,
+            _("%(name)s è registrato come presente al punto voto.") % {"name": elector.full_name},
+        )
+    return _back_to_desk(point, elector)
+
+
+@poll_worker_required
+@require_POST
+def voting_desk_mark(request: HttpRequest, pk: int, point_pk: int, elector_pk: int) -> HttpResponse:
+    point = _my_point(request, pk, point_pk)
+    elector = get_object_or_404(point.election.electors, pk=elector_pk)
+    try:
+        elections.mark_voted_in_person(voting_point=point, elector=elector, user=request.user)
     except elections.AlreadyVoted as error:
         where = _("online") if error.channel == ElectorVote.Channel.ONLINE else _("a un punto voto")
         messages.error(
@@ -460,69 +512,75 @@ def voting_desk_mark(request: HttpRequest, pk: int, elector_pk: int) -> HttpResp
             _("%(name)s è registrato come votante al punto voto: consegna la scheda cartacea.")
             % {"name": elector.full_name},
         )
-    return redirect(
-        f"{reverse('consulte:voting_desk', args=[election.pk])}?query={elector.fiscal_code}"
-    )
+    return _back_to_desk(point, elector)
 
 
 @poll_worker_required
 @require_POST
 @never_cache
-def voting_desk_issue_code(request: HttpRequest, pk: int, elector_pk: int) -> HttpResponse:
-    """A one-time code for the voting point's terminal (or the elector's own device)."""
-    election = _election(pk)
+def voting_desk_issue_code(
+    request: HttpRequest, pk: int, point_pk: int, elector_pk: int
+) -> HttpResponse:
+    """A one-time code for the voting point's terminal, for a person present at the point."""
+    point = _my_point(request, pk, point_pk)
+    election = point.election
     elector = get_object_or_404(election.electors, pk=elector_pk)
-    if election.is_closed:
-        messages.error(request, _("Questa elezione è chiusa."))
-        return redirect("consulte:voting_desk", pk=election.pk)
-    issued = elections.issue_credentials(
-        electors=[elector], issued_by=request.user, for_terminal=True
-    )
+    if not election.is_open:
+        messages.error(request, _("Il voto non è aperto."))
+        return _back_to_desk(point, elector)
+    try:
+        issued = elections.issue_credentials(
+            electors=[elector], issued_by=request.user, voting_point=point, for_terminal=True
+        )
+    except elections.ElectionError as error:
+        messages.error(request, error.messages[0])
+        return _back_to_desk(point, elector)
     if not issued:
         messages.error(request, _("%(name)s ha già votato.") % {"name": elector.full_name})
-        return redirect("consulte:voting_desk", pk=election.pk)
+        return _back_to_desk(point, elector)
     return render(
         request,
         "consulte/elections/desk_code.html",
-        {"election": election, "issued": issued[0]},
+        {"election": election, "issued": issued[0], "point": point},
     )
 
 
 @poll_worker_required
 @require_http_methods(["GET", "POST"])
-def voting_desk_count(request: HttpRequest, pk: int) -> HttpResponse:
-    election = _election(pk)
+def voting_desk_count(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    point = _my_point(request, pk, point_pk)
+    election = point.election
     candidates = list(
         Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
             "last_name", "first_name"
         )
     )
-    form = DeskCountForm(
-        request.POST or None,
-        candidates=candidates,
-        initial={"desk": request.session.get("consulte_desk", "")},
-    )
+    versions = list(point.counts.select_related("entered_by").order_by("-version"))
+    form = DeskCountForm(request.POST or None, candidates=candidates, correction=bool(versions))
     if form.is_valid():
         try:
             elections.record_desk_count(
-                election=election,
-                desk=form.cleaned_data["desk"],
+                voting_point=point,
+                valid=form.cleaned_data["valid"],
                 blank=form.cleaned_data["blank"],
                 void=form.cleaned_data["void"],
                 votes=form.votes(),
                 entered_by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
             )
         except elections.ElectionError as error:
             messages.error(request, error.messages[0])
         else:
             messages.success(request, _("Spoglio del punto voto registrato."))
-            return redirect("consulte:voting_desk_count", pk=election.pk)
+            return redirect("consulte:voting_desk_count", pk=election.pk, point_pk=point.pk)
     return render(
         request,
         "consulte/elections/desk_count.html",
         {
             "election": election,
+            "point": point,
             "form": form,
-            "counts": election.desk_counts.order_by("desk"),
+            "versions": versions,
+            "voters": point.votes.count(),
         },
     )

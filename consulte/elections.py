@@ -59,6 +59,7 @@ from .models import (
     DeskCount,
     DeskCountLine,
     Election,
+    ElectionLogEntry,
     Elector,
     ElectorVerification,
     ElectorVote,
@@ -66,6 +67,7 @@ from .models import (
     Member,
     Result,
     VotingCredential,
+    VotingPoint,
     format_receipt,
     new_receipt_id,
     this_hour,
@@ -144,14 +146,52 @@ class IssuedCode:
         return format_code(self.code)
 
 
+def log_action(
+    *,
+    election: Election,
+    actor: User | None,
+    action: str,
+    elector: Elector | None = None,
+    details: dict | None = None,
+) -> ElectionLogEntry:
+    """Append to the election's log; call it inside the action's own transaction."""
+    return ElectionLogEntry.objects.create(
+        election=election, actor=actor, action=action, elector=elector, details=details or {}
+    )
+
+
 def issue_credentials(
-    *, electors: list[Elector], issued_by: User | None, for_terminal: bool = False
+    *,
+    electors: list[Elector],
+    issued_by: User | None,
+    reason: str = "",
+    voting_point: VotingPoint | None = None,
+    for_terminal: bool = False,
 ) -> list[IssuedCode]:
     """Issue a fresh one-time code to each elector (replacing any earlier code).
 
     The plain codes exist only in the returned list: the caller shows or exports them once.
-    Electors who already voted get none.
+    Electors who already voted get none. While voting is open a code is a vote in someone's
+    hand: an officer needs `issue_code_during_vote` and a reason; a poll worker issues a
+    terminal code at their own point only for a person registered present there.
     """
+    reason = (reason or "").strip()
+    open_elections = {e.pk for e in electors if e.election.is_open}
+    if open_elections and issued_by is not None:
+        if voting_point is not None:
+            if not voting_point.poll_workers.filter(pk=issued_by.pk).exists():
+                raise ElectionError(_("Non sei scrutatore di questo punto voto."))
+            absent = [e for e in electors if not is_present(voting_point=voting_point, elector=e)]
+            if absent:
+                raise ElectionError(_("Registra prima la presenza dell'elettore al punto voto."))
+            reason = reason or str(_("Codice per il terminale del punto voto"))
+        else:
+            if not issued_by.has_perm("consulte.issue_code_during_vote"):
+                raise ElectionError(
+                    _("A voto aperto i codici si emettono solo con il permesso apposito.")
+                )
+            if not reason:
+                raise ElectionError(_("A voto aperto indica il motivo dell'emissione del codice."))
     voted = set(
         ElectorVote.objects.filter(elector__in=electors).values_list("elector_id", flat=True)
     )
@@ -173,6 +213,22 @@ def issue_credentials(
             update_conflicts=True,
             unique_fields=["elector"],
             update_fields=["code_hash", "issued_by", "issued_at", "used_at", "for_terminal"],
+        )
+        ElectionLogEntry.objects.bulk_create(
+            [
+                ElectionLogEntry(
+                    election_id=item.elector.election_id,
+                    actor=issued_by,
+                    action=ElectionLogEntry.Action.CODE_ISSUED,
+                    elector=item.elector,
+                    details={
+                        "reason": reason,
+                        "voting_point": voting_point.pk if voting_point else None,
+                        "during_vote": item.elector.election_id in open_elections,
+                    },
+                )
+                for item in issued
+            ]
         )
     return issued
 
@@ -592,20 +648,76 @@ def find_receipt(*, receipt: str) -> Ballot | None:
 # --- The polling desk ------------------------------------------------------------------------
 
 
-def mark_voted_in_person(*, election: Election, elector: Elector, desk: str) -> ElectorVote:
+def points_of(*, election: Election, user: User):
+    """The election's voting points where this user is a poll worker."""
+    return VotingPoint.objects.filter(election=election, poll_workers=user)
+
+
+def _check_poll_worker(*, voting_point: VotingPoint, user: User | None) -> None:
+    if user is not None and not voting_point.poll_workers.filter(pk=user.pk).exists():
+        raise ElectionError(_("Non sei scrutatore di questo punto voto."))
+
+
+def is_present(*, voting_point: VotingPoint, elector: Elector) -> bool:
+    return ElectionLogEntry.objects.filter(
+        election_id=voting_point.election_id,
+        elector=elector,
+        action=ElectionLogEntry.Action.PRESENT,
+        details__voting_point=voting_point.pk,
+    ).exists()
+
+
+def register_presence(
+    *, voting_point: VotingPoint, elector: Elector, user: User | None
+) -> ElectionLogEntry:
+    """The poll worker saw the person, with an identity document, at the point.
+
+    Presence is what allows a terminal code: a code cannot be issued for someone absent.
+    Its record is the log entry itself (append-only, attributed).
+    """
+    election = voting_point.election
     if elector.election_id != election.pk:
         raise BallotError(_("L'elettore non è nella lista di questa elezione."))
+    _check_poll_worker(voting_point=voting_point, user=user)
+    check_window(election)
+    if ElectorVote.objects.filter(election=election, elector=elector).exists():
+        raise AlreadyVoted()
+    with transaction.atomic():
+        return log_action(
+            election=election,
+            actor=user,
+            action=ElectionLogEntry.Action.PRESENT,
+            elector=elector,
+            details={"voting_point": voting_point.pk},
+        )
+
+
+def mark_voted_in_person(
+    *, voting_point: VotingPoint, elector: Elector, user: User | None
+) -> ElectorVote:
+    election = voting_point.election
+    if elector.election_id != election.pk:
+        raise BallotError(_("L'elettore non è nella lista di questa elezione."))
+    _check_poll_worker(voting_point=voting_point, user=user)
     check_window(election)
     now = timezone.now()
     try:
         with transaction.atomic():
-            return ElectorVote.objects.create(
+            vote = ElectorVote.objects.create(
                 election=election,
                 elector=elector,
                 channel=ElectorVote.Channel.IN_PERSON,
                 hour=now.replace(minute=0, second=0, microsecond=0),
-                desk=desk,
+                voting_point=voting_point,
             )
+            log_action(
+                election=election,
+                actor=user,
+                action=ElectionLogEntry.Action.VOTED_IN_PERSON,
+                elector=elector,
+                details={"voting_point": voting_point.pk},
+            )
+            return vote
     except IntegrityError as exc:
         channel = (
             ElectorVote.objects.filter(election=election, elector=elector)
@@ -615,16 +727,32 @@ def mark_voted_in_person(*, election: Election, elector: Elector, desk: str) -> 
         raise AlreadyVoted(channel or "") from exc
 
 
+def latest_desk_counts(election: Election):
+    """The current version of each point's count (a correction supersedes, never overwrites)."""
+    newer = DeskCount.objects.filter(
+        voting_point=OuterRef("voting_point"), version__gt=OuterRef("version")
+    )
+    return DeskCount.objects.filter(election=election).filter(~Exists(newer))
+
+
 def record_desk_count(
     *,
-    election: Election,
-    desk: str,
+    voting_point: VotingPoint,
+    valid: int,
     blank: int,
     void: int,
     votes: dict[int, int],
     entered_by: User | None,
+    reason: str = "",
 ) -> DeskCount:
-    """Enter the paper count of one voting point, once; the tally then includes it."""
+    """Enter the paper count of one voting point; a second entry is an attributed correction.
+
+    The ballots in the box cannot outnumber the people marked as voting there: valid + blank +
+    void <= voters at the point. A valid paper ballot carries 1..max_preferences preferences,
+    so each candidate has at most `valid` and all of them at most valid * max_preferences.
+    """
+    election = voting_point.election
+    _check_poll_worker(voting_point=voting_point, user=entered_by)
     if not election.is_closed:
         raise ElectionError(_("Lo spoglio delle schede cartacee si inserisce dopo la chiusura."))
     approved = set(
@@ -634,24 +762,143 @@ def record_desk_count(
     )
     if set(votes) - approved:
         raise ElectionError(_("Ci sono preferenze per candidati non ammessi."))
-    if min([blank, void, *votes.values()], default=0) < 0:
+    if min([valid, blank, void, *votes.values()], default=0) < 0:
         raise ElectionError(_("I numeri non possono essere negativi."))
-    try:
-        with transaction.atomic():
-            count = DeskCount.objects.create(
-                election=election, desk=desk.strip(), blank=blank, void=void, entered_by=entered_by
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        # The election row serialises counts, corrections and the final declaration.
+        election = Election.objects.select_for_update().get(pk=election.pk)
+        if election.count_declared_at is not None:
+            raise ElectionError(
+                _("Lo spoglio è già stato dichiarato completo: i risultati sono definitivi.")
             )
-            DeskCountLine.objects.bulk_create(
-                [
-                    DeskCountLine(desk_count=count, candidate_id=pk, votes=n)
-                    for pk, n in votes.items()
-                ]
+        voters = ElectorVote.objects.filter(voting_point=voting_point).count()
+        if not voters:
+            raise ElectionError(_("A questo punto voto non ha votato nessuno: niente spoglio."))
+        if valid + blank + void > voters:
+            raise ElectionError(
+                _(
+                    "Le schede (%(ballots)d) superano i votanti registrati al punto voto "
+                    "(%(voters)d)."
+                )
+                % {"ballots": valid + blank + void, "voters": voters}
             )
-    except IntegrityError as exc:
-        raise ElectionError(_("Lo spoglio di questo punto voto è già stato inserito.")) from exc
+        if any(n > valid for n in votes.values()):
+            raise ElectionError(_("Un candidato non può avere più preferenze delle schede valide."))
+        if sum(votes.values()) > valid * election.max_preferences:
+            raise ElectionError(_("Le preferenze superano quelle possibili sulle schede valide."))
+        if valid and not sum(votes.values()):
+            raise ElectionError(_("Una scheda valida porta almeno una preferenza."))
+        previous = DeskCount.objects.filter(voting_point=voting_point).order_by("-version").first()
+        if previous is not None and not reason:
+            raise ElectionError(
+                _(
+                    "Lo spoglio di questo punto voto è già stato inserito: per correggerlo "
+                    "indica il motivo."
+                )
+            )
+        try:
+            with transaction.atomic():
+                count = DeskCount.objects.create(
+                    election=election,
+                    voting_point=voting_point,
+                    version=(previous.version + 1) if previous else 1,
+                    valid=valid,
+                    blank=blank,
+                    void=void,
+                    reason=reason,
+                    entered_by=entered_by,
+                )
+        except IntegrityError as exc:  # a double click raced the first entry
+            raise ElectionError(
+                _("Lo spoglio di questo punto voto è appena stato inserito.")
+            ) from exc
+        DeskCountLine.objects.bulk_create(
+            [DeskCountLine(desk_count=count, candidate_id=pk, votes=n) for pk, n in votes.items()]
+        )
+        log_action(
+            election=election,
+            actor=entered_by,
+            action=ElectionLogEntry.Action.DESK_COUNT,
+            details={
+                "voting_point": voting_point.pk,
+                "version": count.version,
+                "valid": valid,
+                "blank": blank,
+                "void": void,
+                "votes": {str(pk): n for pk, n in votes.items()},
+                "reason": reason,
+            },
+        )
     if Result.objects.filter(election=election).exists():
         tally_election(election_id=election.pk)
     return count
+
+
+def points_missing_count(election: Election) -> list[VotingPoint]:
+    """Points where people voted on paper but no count was entered yet."""
+    return list(
+        VotingPoint.objects.filter(election=election, votes__isnull=False)
+        .exclude(counts__isnull=False)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def declare_count_complete(*, election: Election, user: User | None) -> Result:
+    """Staff declare every point's paper count entered: the tally becomes final.
+
+    After this, corrections are refused (record_desk_count): the published, notified result
+    and the seated members must not move under a citizen's feet. A real error after the
+    declaration is a matter for the electoral appeal, not for a form.
+    """
+    if user is not None and not user.has_perm("consulte.declare_count_complete"):
+        raise ElectionError(_("Non hai il permesso di dichiarare completo lo spoglio."))
+    with transaction.atomic():
+        election = Election.objects.select_for_update().get(pk=election.pk)
+        if not election.is_closed:
+            raise ElectionError(_("L'elezione non è ancora chiusa."))
+        if election.count_declared_at is not None:
+            raise ElectionError(_("Lo spoglio è già stato dichiarato completo."))
+        missing = points_missing_count(election)
+        if missing:
+            raise ElectionError(
+                _("Manca lo spoglio di questi punti voto: %(points)s.")
+                % {"points": ", ".join(p.name for p in missing)}
+            )
+        election.count_declared_at = timezone.now()
+        election.save(update_fields=["count_declared_at"])
+        log_action(election=election, actor=user, action=ElectionLogEntry.Action.COUNT_DECLARED)
+    return tally_election(election_id=election.pk)
+
+
+def ballot_checks(election: Election) -> tuple[bool, list[dict]]:
+    """Ballots against voters: online (Ballot rows vs online ElectorVotes) and per point.
+
+    Call after the counts are computed; the lead can call it at the end of counting.
+    """
+    online_ballots = Ballot.objects.filter(election=election).count()
+    online_voters = ElectorVote.objects.filter(
+        election=election, channel=ElectorVote.Channel.ONLINE
+    ).count()
+    latest = {c.voting_point_id: c for c in latest_desk_counts(election)}
+    points = []
+    for point in (
+        VotingPoint.objects.filter(election=election)
+        .annotate(voters=Count("votes"))
+        .order_by("name")
+    ):
+        count = latest.get(point.pk)
+        ballots = count.ballots if count else None
+        points.append(
+            {
+                "point": point.name,
+                "voters": point.voters,
+                "ballots": ballots,
+                "ok": ballots == point.voters,
+            }
+        )
+    return online_ballots == online_voters, points
 
 
 def turnout_per_hour(election: Election) -> list[dict]:
@@ -789,12 +1036,12 @@ def tally_election(*, election_id: int) -> Result:
             )
         online, void_preferences = online_counts(election)
         in_person = dict(
-            DeskCountLine.objects.filter(desk_count__election=election)
+            DeskCountLine.objects.filter(desk_count__in=latest_desk_counts(election))
             .values("candidate_id")
             .annotate(total=Sum("votes"))
             .values_list("candidate_id", "total")
         )
-        desks = DeskCount.objects.filter(election=election).aggregate(
+        desks = latest_desk_counts(election).aggregate(
             blank=Sum("blank", default=0), void=Sum("void", default=0)
         )
         voters = ElectorVote.objects.filter(election=election).aggregate(
@@ -837,8 +1084,15 @@ def tally_election(*, election_id: int) -> Result:
                     "elected": elected,
                 },
             )
-        _seat_elected(election, [candidate for candidate, _rank, elected in ranking if elected])
-        _notify_results(election)
+        # Issue 15, points 1 and 4: checks stored with the result; provisional until declared.
+        online_ok, point_checks = ballot_checks(election)
+        result.online_check_ok = online_ok
+        result.point_checks = point_checks
+        result.final = election.count_declared_at is not None
+        result.save(update_fields=["online_check_ok", "point_checks", "final"])
+        if result.final:
+            _seat_elected(election, [candidate for candidate, _rank, elected in ranking if elected])
+            _notify_results(election)
     return result
 
 

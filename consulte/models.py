@@ -332,12 +332,18 @@ class Election(models.Model):
     opening_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     results_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Staff declared every point's paper count entered: the result becomes final.
+    count_declared_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ElectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("elezione")
         verbose_name_plural = _("elezioni")
+        permissions = [
+            ("issue_code_during_vote", _("Può emettere codici di voto a voto aperto")),
+            ("declare_count_complete", _("Può dichiarare completo lo spoglio")),
+        ]
         ordering = ["-opens_at"]
         constraints = [
             models.CheckConstraint(
@@ -529,7 +535,15 @@ class ElectorVote(models.Model):
     channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
     # Truncated to the hour: enough for turnout per hour, too coarse to pair with a ballot.
     hour = models.DateTimeField(_("ora"))
-    desk = models.CharField(_("punto voto"), max_length=100, blank=True)
+    # Set for the in-person channel: the point whose paper ballots this voter put in the box.
+    voting_point = models.ForeignKey(
+        "VotingPoint",
+        verbose_name=_("punto voto"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes",
+    )
 
     class Meta:
         verbose_name = _("voto registrato")
@@ -726,13 +740,48 @@ class Candidate(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class VotingPoint(models.Model):
+    """A place where electors vote on paper, staffed by the poll workers assigned to it."""
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("elezione"), on_delete=models.CASCADE, related_name="points"
+    )
+    name = models.CharField(_("nome"), max_length=100)
+    address = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    poll_workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scrutatori"),
+        blank=True,
+        related_name="voting_points",
+    )
+
+    class Meta:
+        verbose_name = _("punto voto")
+        verbose_name_plural = _("punti voto")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "name"], name="voting_point_name_once"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class DeskCount(models.Model):
-    """The paper ballots counted at one voting point, entered once."""
+    """One version of the paper count of a voting point; a correction is a new version."""
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="desk_counts")
-    desk = models.CharField(_("punto voto"), max_length=100)
+    voting_point = models.ForeignKey(
+        VotingPoint,
+        verbose_name=_("punto voto"),
+        on_delete=models.PROTECT,
+        related_name="counts",
+    )
+    version = models.PositiveSmallIntegerField(_("versione"), default=1)
+    valid = models.PositiveIntegerField(_("schede valide"), default=0)
     blank = models.PositiveIntegerField(_("schede bianche"), default=0)
     void = models.PositiveIntegerField(_("schede nulle"), default=0)
+    reason = models.TextField(_("motivo della correzione"), blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -742,11 +791,17 @@ class DeskCount(models.Model):
         verbose_name = _("spoglio di un punto voto")
         verbose_name_plural = _("spogli dei punti voto")
         constraints = [
-            models.UniqueConstraint(fields=["election", "desk"], name="desk_counted_once"),
+            models.UniqueConstraint(
+                fields=["voting_point", "version"], name="desk_count_version_once"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.election} – {self.desk}"
+        return f"{self.voting_point} v{self.version}"
+
+    @property
+    def ballots(self) -> int:
+        return self.valid + self.blank + self.void
 
 
 class DeskCountLine(models.Model):
@@ -775,6 +830,11 @@ class Result(models.Model):
     void_in_person = models.PositiveIntegerField(_("schede nulle al punto voto"))
     void_preferences = models.PositiveIntegerField(_("preferenze nulle (genere)"))
     digest = models.CharField(_("impronta SHA-256 delle schede"), max_length=64)
+    # Provisional until staff declare every point's paper count entered (issue 15, point 4).
+    final = models.BooleanField(_("definitivo"), default=False)
+    # Ballots against voters: online, and per voting point; shown on the results page.
+    online_check_ok = models.BooleanField(_("schede online = votanti online"), default=False)
+    point_checks = models.JSONField(_("controlli dei punti voto"), default=list, blank=True)
     tallied_at = models.DateTimeField(_("scrutinio del"))
 
     class Meta:
@@ -813,3 +873,44 @@ class CandidateResult(models.Model):
     @property
     def votes(self) -> int:
         return self.votes_online + self.votes_in_person
+
+
+class ElectionLogEntry(models.Model):
+    """Append-only record of the desk's and the officers' acts: never edited, never deleted."""
+
+    class Action(models.TextChoices):
+        CODE_ISSUED = "code_issued", _("Codice di voto emesso")
+        PRESENT = "present", _("Presenza al punto voto registrata")
+        VOTED_IN_PERSON = "voted_in_person", _("Voto al punto voto registrato")
+        DESK_COUNT = "desk_count", _("Spoglio di un punto voto inserito")
+        COUNT_DECLARED = "count_declared", _("Spoglio dichiarato completo")
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("elezione"), on_delete=models.PROTECT, related_name="log"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("autore"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("quando"), auto_now_add=True)
+    action = models.CharField(_("azione"), max_length=20, choices=Action.choices)
+    elector = models.ForeignKey(
+        Elector,
+        verbose_name=_("elettore"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    details = models.JSONField(_("dettagli"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("registro dell'elezione")
+        verbose_name_plural = _("registro dell'elezione")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -13,10 +13,18 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from django.db.models import Count
 from django.utils import timezone
 
 from . import elections
-from .models import BallotBox, Candidate, CandidateResult, DeskCount, Election, format_receipt
+from .models import (
+    BallotBox,
+    Candidate,
+    CandidateResult,
+    Election,
+    ElectorVote,
+    format_receipt,
+)
 
 FORMAT_VERSION = 1
 
@@ -59,10 +67,25 @@ def election_document(election: Election) -> dict:
     precedence = tie_precedence(election, candidates)
     result = election.result
     desks = []
-    for desk in DeskCount.objects.filter(election=election).prefetch_related("lines"):
+    voters = dict(
+        ElectorVote.objects.filter(election=election, voting_point__isnull=False)
+        .values("voting_point")
+        .annotate(n=Count("pk"))
+        .values_list("voting_point", "n")
+    )
+    # The latest version of each point's count: the one the tally used.
+    for desk in (
+        elections.latest_desk_counts(election)
+        .select_related("voting_point")
+        .prefetch_related("lines")
+        .order_by("voting_point__name")
+    ):
         desks.append(
             {
-                "desk": desk.desk,
+                "desk": desk.voting_point.name,
+                "version": desk.version,
+                "voters": voters.get(desk.voting_point_id, 0),
+                "valid": desk.valid,
                 "blank": desk.blank,
                 "void": desk.void,
                 "votes": {str(line.candidate_id): line.votes for line in desk.lines.all()},
@@ -100,6 +123,12 @@ def election_document(election: Election) -> dict:
             "voters_in_person": result.voters_in_person,
         },
         "result": {
+            # Provisional until staff declare every voting point's paper count entered.
+            "final": result.final,
+            "checks": {
+                "online_ballots_equal_voters": result.online_check_ok,
+                "points": result.point_checks,
+            },
             "digest": result.digest,
             "blank_online": result.blank_online,
             "blank_in_person": result.blank_in_person,
@@ -218,6 +247,18 @@ def recount_json(document: dict) -> dict:
     ]
     counted["blank_in_person"] = sum(desk["blank"] for desk in desks)
     counted["void_in_person"] = sum(desk["void"] for desk in desks)
+    # Ballots against voters, online and per point (issue 15): a recount says so too.
+    voters_online = document.get("turnout", {}).get("voters_online")
+    counted["online_check_ok"] = voters_online == counted["ballots"]
+    counted["point_checks"] = [
+        {
+            "point": desk.get("desk", ""),
+            "voters": desk.get("voters"),
+            "ballots": desk.get("valid", 0) + desk["blank"] + desk["void"],
+            "ok": desk.get("voters") == desk.get("valid", 0) + desk["blank"] + desk["void"],
+        }
+        for desk in desks
+    ]
     return counted
 
 

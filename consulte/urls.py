@@ -48,17 +48,22 @@ urlpatterns = [
     ),
     path("elezioni/<int:pk>/seggio/", election_views.voting_desk, name="voting_desk"),
     path(
-        "elezioni/<int:pk>/seggio/<int:elector_pk>/votato/",
+        "elezioni/<int:pk>/seggio/<int:point_pk>/<int:elector_pk>/presente/",
+        election_views.voting_desk_present,
+        name="voting_desk_present",
+    ),
+    path(
+        "elezioni/<int:pk>/seggio/<int:point_pk>/<int:elector_pk>/votato/",
         election_views.voting_desk_mark,
         name="voting_desk_mark",
     ),
     path(
-        "elezioni/<int:pk>/seggio/<int:elector_pk>/codice/",
+        "elezioni/<int:pk>/seggio/<int:point_pk>/<int:elector_pk>/codice/",
         election_views.voting_desk_issue_code,
         name="voting_desk_issue_code",
     ),
     path(
-        "elezioni/<int:pk>/seggio/spoglio/",
+        "elezioni/<int:pk>/seggio/<int:point_pk>/spoglio/",
         election_views.voting_desk_count,
         name="voting_desk_count",
     ),

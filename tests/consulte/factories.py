@@ -161,3 +161,12 @@ def tally(election: Election, *, shares: list[str] | None = None):
             election=election, shares=shares if shares is not None else SHARES[election.pk][:2]
         )
     return elections.tally_election(election_id=election.pk)
+
+
+def voting_point(election: Election, *workers, name: str = "Centro sociale Orologio"):
+    """A voting point of the election staffed by `workers`."""
+    from consulte.models import VotingPoint
+
+    point = VotingPoint.objects.create(election=election, name=name)
+    point.poll_workers.add(*workers)
+    return point

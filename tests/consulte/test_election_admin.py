@@ -85,7 +85,9 @@ def test_candidacies_are_fixed_once_voting_opened(staff_client, election):
     assert candidate.status == Candidate.Status.PENDING
 
 
-def test_bulk_codes_as_csv_work_once(staff_client, election):
+def test_bulk_codes_as_csv_work_once(staff_client, upcoming):
+    # Codes are mailed before the vote opens (during it, see test_election_oversight.py).
+    election = upcoming
     electors = ElectorFactory.create_batch(3, election=election)
     response = staff_client.post(
         changelist("elector"),
@@ -104,8 +106,8 @@ def test_bulk_codes_as_csv_work_once(staff_client, election):
     )
 
 
-def test_printable_letters_show_each_code(staff_client, election):
-    elector = ElectorFactory(election=election)
+def test_printable_letters_show_each_code(staff_client, upcoming):
+    elector = ElectorFactory(election=upcoming)
     response = staff_client.post(
         changelist("elector"), {"action": "issue_codes_letters", "_selected_action": [elector.pk]}
     )

@@ -5,12 +5,13 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from consulte import ballot_box, elections, opendata
-from consulte.models import CandidateResult, Member, Result
-from tests.consulte.factories import SHARES, CandidateFactory, ElectorFactory, tally
+from consulte.models import CandidateResult, ElectorVote, Member, Result
+from tests.consulte.factories import SHARES, CandidateFactory, ElectorFactory, tally, voting_point
 
 
 def vote(election, *candidates):
@@ -150,6 +151,8 @@ def test_periodic_task_tallies_each_closed_election_once(voted):
 def test_elected_become_members_for_five_years(voted, candidates):
     close(voted)
     tally(voted)
+    assert not Member.objects.filter(election=voted).exists()  # provisional
+    elections.declare_count_complete(election=voted, user=None)
     members = Member.objects.filter(election=voted)
     assert {m.candidate_id for m in members} == {
         c.pk for c in (candidates[0], candidates[2], candidates[3])
@@ -170,12 +173,23 @@ def test_digest_is_sha256_of_the_sorted_ballots(voted):
     assert result.digest == elections.digest_of_lines(lines)
 
 
+def paper_voters(election, n, name="Centro sociale Orologio"):
+    """A voting point where n electors voted on paper (marked while the election was open)."""
+    point = voting_point(election, name=name)
+    for _ in range(n):
+        elections.mark_voted_in_person(
+            voting_point=point, elector=ElectorFactory(election=election), user=None
+        )
+    return point
+
+
 def test_desk_count_is_added_and_shown_apart(voted, candidates):
+    point = paper_voters(voted, 13)
     close(voted)
     tally(voted)
     elections.record_desk_count(
-        election=voted,
-        desk="Centro sociale Orologio",
+        voting_point=point,
+        valid=10,
         blank=2,
         void=1,
         votes={candidates[1].pk: 10},
@@ -187,20 +201,63 @@ def test_desk_count_is_added_and_shown_apart(voted, candidates):
     assert votes_of(result)[candidates[1].pk][2] == 1
     with pytest.raises(elections.ElectionError):
         elections.record_desk_count(
-            election=voted,
-            desk="Centro sociale Orologio",
-            blank=0,
-            void=0,
-            votes={},
-            entered_by=None,
+            voting_point=point, valid=0, blank=0, void=0, votes={}, entered_by=None
         )
+
+
+def test_tally_uses_the_latest_version_of_a_desk_count(voted, candidates):
+    point = paper_voters(voted, 5)
+    close(voted)
+    tally(voted)
+    for valid, reason in [(5, ""), (3, "Due schede erano nulle")]:
+        elections.record_desk_count(
+            voting_point=point,
+            valid=valid,
+            blank=0,
+            void=5 - valid,
+            votes={candidates[1].pk: valid},
+            entered_by=None,
+            reason=reason,
+        )
+    result = Result.objects.get()
+    assert votes_of(result)[candidates[1].pk][1] == 3
+    assert result.void_in_person == 2
 
 
 def test_desk_count_only_after_the_close(voted, candidates):
+    point = paper_voters(voted, 1)
     with pytest.raises(elections.ElectionError):
         elections.record_desk_count(
-            election=voted, desk="X", blank=0, void=0, votes={}, entered_by=None
+            voting_point=point, valid=0, blank=1, void=0, votes={}, entered_by=None
         )
+
+
+def test_tally_checks_ballots_against_voters_online_and_per_point(voted, candidates):
+    counted = paper_voters(voted, 2, name="Punto A")
+    paper_voters(voted, 1, name="Punto B")  # its count never entered
+    close(voted)
+    elections.record_desk_count(
+        voting_point=counted, valid=1, blank=1, void=0, votes={candidates[0].pk: 1}, entered_by=None
+    )
+    result = tally(voted)
+    assert result.online_check_ok is True
+    assert result.point_checks == [
+        {"point": "Punto A", "voters": 2, "ballots": 2, "ok": True},
+        {"point": "Punto B", "voters": 1, "ballots": None, "ok": False},
+    ]
+    # An online voter without a ballot (the two rows must go together) fails the check.
+    ElectorVote.objects.create(
+        election=voted,
+        elector=ElectorFactory(election=voted),
+        channel=ElectorVote.Channel.ONLINE,
+        hour=timezone.now().replace(minute=0, second=0, microsecond=0),
+    )
+    result = tally(voted)
+    assert result.online_check_ok is False
+    page = Client().get(reverse("consulte:election_results", kwargs={"pk": voted.pk}))
+    text = page.content.decode()
+    assert "controllo NON superato" in text
+    assert "Risultati provvisori" in text
 
 
 # --- Public pages and open data --------------------------------------------------------------
@@ -227,12 +284,13 @@ def test_results_and_open_data_after_the_tally(client, voted):
     assert client.get(public_urls(voted)[1]).status_code == 200
 
 
-def test_open_data_recounts_to_the_same_result(client, voted, candidates, tmp_path):
+def test_open_data_recounts_to_the_same_result(client, voted, candidates, tmp_path, capsys):
+    point = paper_voters(voted, 5, name="Punto A")
     close(voted)
     tally(voted)
     elections.record_desk_count(
-        election=voted,
-        desk="Punto A",
+        voting_point=point,
+        valid=4,
         blank=1,
         void=0,
         votes={candidates[3].pk: 4},
@@ -245,6 +303,12 @@ def test_open_data_recounts_to_the_same_result(client, voted, candidates, tmp_pa
     path = tmp_path / "schede.json"
     path.write_bytes(json.dumps(document).encode())
     call_command("recount", str(path))
+    assert document["result"]["final"] is False
+    assert document["result"]["checks"]["online_ballots_equal_voters"] is True
+    assert document["result"]["checks"]["points"][0]["ok"] is True
+    out = capsys.readouterr().out
+    assert "Controllo: Punto A: 5 schede, 5 votanti." in out
+    assert "PROVVISORIO" in out
 
 
 def test_recount_detects_a_changed_ballot(client, voted, candidates, tmp_path):

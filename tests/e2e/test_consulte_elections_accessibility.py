@@ -71,11 +71,14 @@ def test_desk_pages_have_no_wcag_violations(page: Page, live_server, city, clien
     log_in(page, live_server, client, "scrutatore@demo.collabcity.it")
     page.goto(live_server.url + f"/consulte/elezioni/{election.pk}/seggio/?query=CTTCHR90C55H223J")
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Codice per il voto online").click()
+    page.get_by_role("button", name="Registra la presenza (documento verificato)").click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Codice per il terminale").click()
     assert axe_violations(page) == []
     closed = closed_election()
-    page.goto(live_server.url + f"/consulte/elezioni/{closed.pk}/seggio/spoglio/")
-    assert axe_violations(page) == []
+    point = closed.points.get()
+    page.goto(live_server.url + f"/consulte/elezioni/{closed.pk}/seggio/{point.pk}/spoglio/")
+    assert axe_violations(page) == []  # the version history and the correction form
 
 
 def test_nomination_page_has_no_wcag_violations(page: Page, live_server, city, client):

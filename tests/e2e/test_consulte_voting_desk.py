@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from consulte import elections
 from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE
-from consulte.models import Election, ElectorVote
+from consulte.models import Election, ElectionLogEntry, ElectorVote
 
 DEMO_PASSWORD = "collabcity-demo"
 
@@ -41,6 +41,9 @@ def test_poll_worker_marks_an_in_person_vote(page: Page, live_server, city):
     expect(page.get_by_role("table")).to_contain_text("Ha già votato al punto voto")
 
     citizen = election.electors.get(fiscal_code=DEMO_CITIZEN_FISCAL_CODE)
-    assert ElectorVote.objects.get(elector=citizen).channel == ElectorVote.Channel.IN_PERSON
+    vote = ElectorVote.objects.get(elector=citizen)
+    assert vote.channel == ElectorVote.Channel.IN_PERSON
+    assert vote.voting_point.name == "Centro sociale Orologio"  # the worker's own point
+    assert ElectionLogEntry.objects.filter(action="voted_in_person", elector=citizen).exists()
     with pytest.raises(elections.AlreadyVoted):
         elections.cast_ballot(election=election, elector=citizen, candidate_ids=[])

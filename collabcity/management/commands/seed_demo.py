@@ -22,6 +22,7 @@ DEMO_ACCOUNTS = [
     ("personale@demo.collabcity.it", "Paola", "Personale", Role.MUNICIPAL_STAFF, False),
     ("gestore@demo.collabcity.it", "Giorgio", "Gestore", Role.CENTRE_MANAGER, False),
     ("scrutatore@demo.collabcity.it", "Sara", "Scrutatrice", Role.POLL_WORKER, False),
+    ("scrutatore2@demo.collabcity.it", "Sandro", "Scrutatore", Role.POLL_WORKER, False),
     ("coordinatore@demo.collabcity.it", "Carlo", "Coordinatore", Role.VOLUNTEER_COORDINATOR, False),
     ("cittadina@demo.collabcity.it", "Chiara", "Cittadina", None, False),
 ]

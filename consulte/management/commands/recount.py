@@ -39,6 +39,9 @@ class Command(BaseCommand):
         except (opendata.RecountError, ValueError, KeyError) as exc:
             raise CommandError(str(exc)) from exc
         self.print_full(document, counted)
+        self.print_checks(counted)
+        if not document.get("result", {}).get("final", True):
+            self.stdout.write("Risultato PROVVISORIO: lo spoglio non è ancora dichiarato completo.")
         differences = opendata.compare(document, counted)
         if differences:
             for line in differences:
@@ -55,6 +58,18 @@ class Command(BaseCommand):
         for candidate_id, votes in counted["votes_online"].most_common():
             self.stdout.write(f"  candidato {candidate_id}: {votes}")
         self.stdout.write(f"Impronta SHA-256: {counted['digest']}")
+
+    def print_checks(self, counted: dict) -> None:
+        if counted["online_check_ok"]:
+            self.stdout.write("Controllo: schede online = votanti online.")
+        else:
+            self.stderr.write("Controllo NON superato: schede online diverse dai votanti online.")
+        for check in counted["point_checks"]:
+            line = f"{check['point']}: {check['ballots']} schede, {check['voters']} votanti"
+            if check["ok"]:
+                self.stdout.write(f"Controllo: {line}.")
+            else:
+                self.stderr.write(f"Controllo NON superato: {line}.")
 
     def print_full(self, document: dict, counted: dict) -> None:
         self.stdout.write(document["election"]["title"])

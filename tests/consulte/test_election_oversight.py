@@ -1,0 +1,203 @@
+"""Issue 15: provisional results, the append-only log, codes during the vote, exports."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from collabcity.models import Notification
+from collabcity.roles import Role
+from collabcity.services import assign_role
+from consulte import elections
+from consulte.models import ElectionLogEntry, ElectorVote, Member, VotingCredential
+from tests.consulte.factories import ElectorFactory, tally, voting_point
+from tests.factories import UserFactory
+
+
+def close(election):
+    election.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    election.save(update_fields=["closes_at"])
+
+
+@pytest.fixture
+def staff(db):
+    user = UserFactory()
+    assign_role(user=user, role=Role.MUNICIPAL_STAFF)
+    return user
+
+
+@pytest.fixture
+def paper_point(election, candidates):
+    point = voting_point(election)
+    elections.mark_voted_in_person(
+        voting_point=point, elector=ElectorFactory(election=election), user=None
+    )
+    elections.cast_ballot(
+        election=election,
+        elector=ElectorFactory(election=election),
+        candidate_ids=[candidates[0].pk],
+    )
+    return point
+
+
+def test_results_stay_provisional_until_the_count_is_declared(
+    election, candidates, paper_point, staff, client
+):
+    close(election)
+    result = tally(election)
+    assert result.final is False
+    assert not Member.objects.exists()
+    assert not Notification.objects.exists()
+    page = client.get(reverse("consulte:election_results", kwargs={"pk": election.pk}))
+    assert "Risultati provvisori" in page.content.decode()
+    with pytest.raises(elections.ElectionError, match="Manca lo spoglio"):
+        elections.declare_count_complete(election=election, user=staff)
+    elections.record_desk_count(
+        voting_point=paper_point,
+        valid=1,
+        blank=0,
+        void=0,
+        votes={candidates[2].pk: 1},
+        entered_by=None,
+    )
+    assert not Member.objects.exists()
+    result = elections.declare_count_complete(election=election, user=staff)
+    assert result.final is True
+    assert Member.objects.count() == 2
+    notified = Notification.objects.count()
+    assert notified >= 0
+    tally(election)
+    assert Notification.objects.count() == notified
+    election.refresh_from_db()
+    assert election.results_notified_at is not None
+    # After the declaration a correction is refused: the published result does not move.
+    with pytest.raises(elections.ElectionError, match="dichiarato completo"):
+        elections.record_desk_count(
+            voting_point=paper_point,
+            valid=0,
+            blank=1,
+            void=0,
+            votes={},
+            entered_by=None,
+            reason="ripensamento",
+        )
+    entry = ElectionLogEntry.objects.get(action="count_declared")
+    assert entry.actor == staff
+
+
+def test_declare_action_in_the_admin(election, candidates, paper_point, staff, client):
+    close(election)
+    tally(election)
+    client.force_login(staff)
+    url = reverse("admin:consulte_election_changelist")
+    data = {"action": "declare_count_complete", "_selected_action": [election.pk]}
+    page = client.post(url, data, follow=True).content.decode()
+    assert "Manca lo spoglio" in page
+    election.refresh_from_db()
+    assert election.count_declared_at is None
+
+
+def test_log_is_written_for_each_desk_action(election, candidates):
+    worker = UserFactory()
+    assign_role(user=worker, role=Role.POLL_WORKER)
+    point = voting_point(election, worker)
+    elector = ElectorFactory(election=election)
+    elections.register_presence(voting_point=point, elector=elector, user=worker)
+    elections.issue_credentials(electors=[elector], issued_by=worker, voting_point=point)
+    elections.mark_voted_in_person(voting_point=point, elector=elector, user=worker)
+    close(election)
+    elections.record_desk_count(
+        voting_point=point, valid=1, blank=0, void=0, votes={candidates[0].pk: 1}, entered_by=worker
+    )
+    assert list(ElectionLogEntry.objects.values_list("action", flat=True)) == [
+        "present",
+        "code_issued",
+        "voted_in_person",
+        "desk_count",
+    ]
+    assert set(ElectionLogEntry.objects.values_list("actor", flat=True)) == {worker.pk}
+
+
+def test_log_cannot_be_changed_or_deleted_in_the_admin_even_by_a_superuser(election, client):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    point = voting_point(election)
+    elector = ElectorFactory(election=election)
+    entry = elections.register_presence(voting_point=point, elector=elector, user=None)
+    client.force_login(admin)
+    change = reverse("admin:consulte_electionlogentry_change", args=[entry.pk])
+    delete = reverse("admin:consulte_electionlogentry_delete", args=[entry.pk])
+    assert client.get(change).status_code == 200  # readable
+    client.post(change, {"action": "voted_in_person", "details": "{}"})
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:consulte_electionlogentry_changelist")
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [entry.pk]})
+    entry.refresh_from_db()
+    assert entry.action == "present"
+    assert ElectionLogEntry.objects.count() == 1
+
+
+def test_codes_during_the_vote_need_the_permission_and_a_reason(election, staff, client):
+    elector = ElectorFactory(election=election)
+    client.force_login(staff)
+    url = reverse("admin:consulte_elector_changelist")
+    data = {"action": "issue_codes_csv", "_selected_action": [elector.pk]}
+    page = client.post(url, data, follow=True).content.decode()
+    assert "permesso apposito" in page
+    assert not VotingCredential.objects.exists()
+    staff.user_permissions.add(Permission.objects.get(codename="issue_code_during_vote"))
+    client.force_login(staff)
+    page = client.post(url, data, follow=True).content.decode()
+    assert "indica il motivo" in page
+    assert not VotingCredential.objects.exists()
+    response = client.post(url, {**data, "reason": "Lettera smarrita, identità verificata"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert VotingCredential.objects.filter(elector=elector).exists()
+    entry = ElectionLogEntry.objects.get(action="code_issued")
+    assert (entry.actor, entry.elector) == (staff, elector)
+    assert entry.details["reason"] == "Lettera smarrita, identità verificata"
+
+
+def test_codes_csv_is_protected_against_formula_injection(election, staff, client):
+    election.opens_at = timezone.now() + datetime.timedelta(days=1)
+    election.closes_at = timezone.now() + datetime.timedelta(days=2)
+    election.nomination_opens_at = timezone.now() - datetime.timedelta(days=3)
+    election.nomination_closes_at = timezone.now() - datetime.timedelta(days=1)
+    election.save()
+    elector = ElectorFactory(election=election, last_name='=HYPERLINK("http://x")')
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:consulte_elector_changelist"),
+        {"action": "issue_codes_csv", "_selected_action": [elector.pk]},
+    )
+    row = response.content.decode("utf-8-sig").splitlines()[1]
+    assert ";\"'=HYPERLINK" in row
+
+
+def test_letters_take_the_url_from_the_settings_not_the_host(election, staff, client, settings):
+    settings.PORTAL_URL = "https://partecipa.example.it"
+    settings.ALLOWED_HOSTS = ["*"]
+    election.opens_at = timezone.now() + datetime.timedelta(days=1)
+    election.closes_at = timezone.now() + datetime.timedelta(days=2)
+    election.nomination_opens_at = timezone.now() - datetime.timedelta(days=3)
+    election.nomination_closes_at = timezone.now() - datetime.timedelta(days=1)
+    election.save()
+    elector = ElectorFactory(election=election)
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:consulte_elector_changelist"),
+        {"action": "issue_codes_letters", "_selected_action": [elector.pk]},
+        HTTP_HOST="evil.example.com",
+    )
+    page = response.content.decode()
+    assert "https://partecipa.example.it" in page
+    assert "evil.example.com" not in page
+
+
+def test_in_person_vote_points_to_its_voting_point(election):
+    point = voting_point(election)
+    vote = elections.mark_voted_in_person(
+        voting_point=point, elector=ElectorFactory(election=election), user=None
+    )
+    assert ElectorVote.objects.get(pk=vote.pk).voting_point == point
