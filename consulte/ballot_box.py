@@ -43,6 +43,7 @@ from .models import (
     BallotPreference,
     Candidate,
     Election,
+    ElectionLogEntry,
     Envelope,
     Guardian,
 )
@@ -98,7 +99,9 @@ def parse_share(text: str) -> tuple[int, int, bytes]:
 # --- The key ceremony ------------------------------------------------------------------------
 
 
-def run_key_ceremony(*, election: Election, threshold: int) -> list[GuardianShare]:
+def run_key_ceremony(
+    *, election: Election, threshold: int, expected_key: str | None = None, actor=None
+) -> list[GuardianShare]:
     """Make the election's key pair and split the private key among its guardians, t of n.
 
     Returns the shares, to be shown once; only the public key and the check values are stored.
@@ -108,6 +111,17 @@ def run_key_ceremony(*, election: Election, threshold: int) -> list[GuardianShar
         election = Election.objects.select_for_update().get(pk=election.pk)
         if election.is_closed:
             raise BallotBoxError(_("L'elezione è chiusa: la cerimonia non si può più fare."))
+        current = BallotBox.objects.filter(election=election).first()
+        if expected_key is not None and expected_key != (current.public_key if current else ""):
+            # A re-sent or concurrent form: the shares just handed out stay the valid ones.
+            raise BallotBoxError(
+                _("La cerimonia è già stata svolta: le quote consegnate restano valide.")
+            )
+        if current is not None and election.has_started:
+            # Once voting is open, a new key would leave one officer holding the only key.
+            raise BallotBoxError(
+                _("Il voto è aperto: la chiave dell'elezione non si può più cambiare.")
+            )
         if (
             Envelope.objects.filter(election=election).exists()
             or Ballot.objects.filter(election=election).exists()
@@ -152,6 +166,16 @@ def run_key_ceremony(*, election: Election, threshold: int) -> list[GuardianShar
                 "envelopes_at_close": None,
                 "envelopes_digest": "",
                 "opened_at": None,
+            },
+        )
+        ElectionLogEntry.objects.create(
+            election=election,
+            actor=actor,
+            action=ElectionLogEntry.Action.KEY_CEREMONY,
+            details={
+                "public_key": bytes(private_key.public_key).hex(),
+                "threshold": threshold,
+                "guardians": [g.name for g in guardians],
             },
         )
     return shares
@@ -255,7 +279,7 @@ def check_shares(*, election: Election, box: BallotBox, shares: list[str]) -> di
     """The valid shares by position, at least t of them; names every share that is not valid.
 
     Checked against each guardian's check value, without combining anything: the web process
-    that takes the shares never rebuilds the key.
+    that takes the shares does not rebuild the key (though with t valid shares it could).
     """
     guardians = {g.position: g for g in election.guardians.exclude(position=None)}
     valid: dict[int, bytes] = {}

@@ -14,11 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import ballot_box
+from . import ballot_box, elections
 from .ballot_box_forms import CeremonyForm, OpeningForm
-from .models import BallotBox, Election
+from .models import BallotBox, Election, ElectionLogEntry
 
 
 def _election_for(request: HttpRequest, pk: int, permission: str) -> Election:
@@ -43,19 +44,17 @@ def key_ceremony(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, guardians=len(guardians), initial={"expected_key": current_key}
     )
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["expected_key"] != current_key:
-            messages.warning(
-                request,
-                _("La cerimonia è già stata svolta: le quote consegnate restano valide."),
-            )
-            return redirect("consulte:key_ceremony", pk=election.pk)
         try:
             shares = ballot_box.run_key_ceremony(
-                election=election, threshold=form.cleaned_data["threshold"]
+                election=election,
+                threshold=form.cleaned_data["threshold"],
+                expected_key=form.cleaned_data["expected_key"],
+                actor=request.user,
             )
         except ballot_box.BallotBoxError as error:
             for message in error.messages:
-                messages.error(request, message)
+                messages.warning(request, message)
+            return redirect("consulte:key_ceremony", pk=election.pk)
         else:
             # Shown once, in this response only: the portal keeps no copy of any share.
             response = render(
@@ -72,6 +71,7 @@ def key_ceremony(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters()
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -80,7 +80,11 @@ def open_envelopes(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box(election)
     guardians = list(election.guardians.exclude(position=None).order_by("position"))
     form = OpeningForm(request.POST or None, request.FILES or None, guardians=guardians)
-    if request.method == "POST" and box is not None and not box.is_opened and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        for message in [*form.non_field_errors(), *(e for f in form.errors.values() for e in f)]:
+            messages.error(request, message)
+        form = OpeningForm(guardians=guardians)  # never echo the shares back in the page
+    elif request.method == "POST" and box is not None and not box.is_opened:
         shares = form.shares()
         try:
             box = ballot_box.close_ballot_box(election)
@@ -92,6 +96,12 @@ def open_envelopes(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             from .tasks import open_ballot_box
 
+            elections.log_action(
+                election=election,
+                actor=request.user,
+                action=ElectionLogEntry.Action.OPENING_REQUESTED,
+                details={"envelopes": box.envelopes_at_close},
+            )
             sealed = ballot_box.seal_shares_for_worker(shares)
             transaction.on_commit(partial(open_ballot_box.delay, election.pk, sealed))
             messages.success(

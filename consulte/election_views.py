@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collabcity.net import client_ip
@@ -258,6 +259,7 @@ def election_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consulte/elections/nominate.html", {"election": election, "form": form})
 
 
+@sensitive_post_parameters()  # an error report must never carry a ballot's choices
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:

@@ -21,11 +21,19 @@ What is secret, from whom, and what trust remains.
   of the ciphertext they came from.
 - The receipt code travels inside the envelope and is shown once, in the cast response; after
   the opening the voter finds it in the public list of ballots.
+- The choices never appear in SQL text (the candidate check reads every approved candidate,
+  whatever the choice), so pg_stat_activity and the server log hold none.
 - What remains to trust: t guardians together could decrypt a copy of the envelopes taken by
   a reader of the database during the vote and, with the pairing above, learn votes; so could
   whoever controls the opening process's memory while it runs, or the web process's memory at
-  the moment a ballot is cast (it sees the choices it encrypts). Dead row versions of the
-  deleted envelopes stay in the heap until VACUUM, but they hold only ciphertext.
+  the moment a ballot is cast (it sees the choices it encrypts). At the ceremony the officer's
+  browser shows all the shares at once: the officer and the guardians present are trusted not
+  to keep others' shares (the key cannot be replaced once voting opens, and every ceremony is
+  in the election's log with its key). At the opening the web process holds the shares for the
+  moment it checks them, and they reach the worker through the broker encrypted with a key
+  derived from SECRET_KEY, acknowledged on receipt: whoever holds SECRET_KEY and a copy of
+  the broker at that moment holds the shares. Dead row versions of the deleted envelopes stay
+  in the heap until VACUUM, but they hold only ciphertext.
 """
 
 import hashlib
@@ -563,11 +571,12 @@ def validate_choices(*, election: Election, candidate_ids: list) -> list[Candida
         )
     if len(set(ids)) != len(ids):
         raise BallotError(_("Hai scelto lo stesso candidato più di una volta."), code="duplicate")
-    if not ids:
-        return []
-    by_id = Candidate.objects.filter(
-        election=election, status=Candidate.Status.APPROVED, pk__in=ids
+    # The same query whatever the choice, blank included: the choices must never appear in SQL
+    # text (pg_stat_activity, the server log) next to the ElectorVote this connection writes.
+    approved = Candidate.objects.filter(
+        election=election, status=Candidate.Status.APPROVED
     ).in_bulk()
+    by_id = {pk: approved[pk] for pk in ids if pk in approved}
     if len(by_id) != len(ids):
         raise BallotError(
             _("Una delle preferenze non è un candidato ammesso a questa elezione."),

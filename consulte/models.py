@@ -884,6 +884,8 @@ class ElectionLogEntry(models.Model):
         VOTED_IN_PERSON = "voted_in_person", _("Voto al punto voto registrato")
         DESK_COUNT = "desk_count", _("Spoglio di un punto voto inserito")
         COUNT_DECLARED = "count_declared", _("Spoglio dichiarato completo")
+        KEY_CEREMONY = "key_ceremony", _("Cerimonia delle chiavi")
+        OPENING_REQUESTED = "opening_requested", _("Apertura delle buste avviata")
 
     election = models.ForeignKey(
         Election, verbose_name=_("elezione"), on_delete=models.PROTECT, related_name="log"

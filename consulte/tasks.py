@@ -14,7 +14,9 @@ def tally_election(election_id: int) -> str:
     return elections.tally_election(election_id=election_id).digest
 
 
-@shared_task(name="consulte.tasks.open_ballot_box")
+# Acknowledged on receipt: the (encrypted) shares must not wait in the broker's unacked set
+# to be redelivered; a failed opening is started again by the guardians.
+@shared_task(name="consulte.tasks.open_ballot_box", acks_late=False)
 def open_ballot_box(election_id: int, sealed_shares: str) -> str:
     """Open the envelopes with the guardians' shares, then tally. The shares (and the key they
     rebuild) exist only in this task's memory; not retried, so they never wait in the broker."""

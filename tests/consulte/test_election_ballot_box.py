@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from collabcity.celery import app as celery_app
 from consulte import ballot_box, elections
-from consulte.models import Ballot, BallotBox, Envelope, Guardian, Result
+from consulte.models import (
+    Ballot,
+    BallotBox,
+    Election,
+    ElectionLogEntry,
+    Envelope,
+    Guardian,
+    Result,
+)
 from tests.consulte.council_factories import CouncilFactory
 from tests.consulte.factories import (
     SHARES,
@@ -74,7 +82,11 @@ def test_ceremony_stores_the_public_key_and_check_values_but_no_share(election):
 
 
 @pytest.mark.parametrize(("threshold", "guardians"), [(2, 3), (3, 5)])
-def test_any_t_of_n_shares_open_the_envelopes(election, candidates, threshold, guardians):
+def test_any_t_of_n_shares_open_the_envelopes(db, threshold, guardians):
+    election = ElectionFactory(council=CouncilFactory(), ceremony=False)
+    candidates = [CandidateFactory(election=election)]
+    for n in range(3):
+        Guardian.objects.create(election=election, name=f"Garante {n}", role="consigliere")
     for n in range(3, guardians):
         Guardian.objects.create(election=election, name=f"Garante {n}", role="cittadino")
     shares = run_ceremony(election, threshold=threshold)
@@ -142,8 +154,15 @@ def test_ceremony_cannot_change_the_key_once_someone_voted_online(election, cand
 
 
 def test_a_repeated_ceremony_before_the_vote_voids_the_old_shares(election, candidates):
+    opens_at = election.opens_at
+    Election.objects.filter(pk=election.pk).update(
+        opens_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    election.refresh_from_db()
     old = SHARES[election.pk]
     run_ceremony(election)
+    Election.objects.filter(pk=election.pk).update(opens_at=opens_at)
+    election.refresh_from_db()
     vote(election, candidates[0])
     close(election)
     with pytest.raises(ballot_box.BallotBoxError):
@@ -431,3 +450,65 @@ def test_no_envelope_gets_in_after_the_box_is_closed_even_if_the_close_is_moved(
         vote(voted, candidates[0])
     assert caught.value.code == "closed"
     assert voted.envelopes.count() == 3
+
+
+def test_once_voting_is_open_the_key_cannot_be_replaced_even_before_any_vote(election):
+    key = election.ballot_box.public_key
+    with pytest.raises(ballot_box.BallotBoxError, match="aperto"):
+        run_ceremony(election)
+    election.ballot_box.refresh_from_db()
+    assert election.ballot_box.public_key == key
+
+
+def test_every_ceremony_is_in_the_election_log(election):
+    entry = ElectionLogEntry.objects.get(
+        election=election, action=ElectionLogEntry.Action.KEY_CEREMONY
+    )
+    assert entry.details["public_key"] == election.ballot_box.public_key
+
+
+def test_a_ceremony_sent_against_a_key_it_did_not_see_changes_nothing(db):
+    election = ElectionFactory(
+        council=CouncilFactory(),
+        opens_at=timezone.now() + datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=2),
+        nomination_closes_at=timezone.now(),
+    )
+    key = election.ballot_box.public_key
+    with pytest.raises(ballot_box.BallotBoxError, match="già stata svolta"):
+        ballot_box.run_key_ceremony(election=election, threshold=2, expected_key="")
+    election.ballot_box.refresh_from_db()
+    assert election.ballot_box.public_key == key
+
+
+def test_an_invalid_opening_form_does_not_echo_the_shares(client, officer, voted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(officer)
+    url = reverse("consulte:open_envelopes", kwargs={"pk": voted.pk})
+    shares = SHARES[voted.pk]
+    response = client.post(
+        url,
+        {"share_1": shares[0], "file_2": SimpleUploadedFile("q.txt", b"x" * 5000)},
+    )
+    page = response.content.decode()
+    assert "troppo grande" in page
+    assert shares[0] not in page
+
+
+def test_the_choices_never_appear_in_the_sql_of_a_cast(election, elector, candidates):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as blank:
+        elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    chosen = candidates[3].pk
+    with CaptureQueriesContext(connection) as filled:
+        vote(election, candidates[3])
+    candidate_queries = [
+        q["sql"] for q in filled.captured_queries if "consulte_candidate" in q["sql"]
+    ]
+    assert candidate_queries
+    assert all(f"{chosen})" not in sql and f"({chosen}" not in sql for sql in candidate_queries)
+    # A blank ballot runs the same candidate query as a filled one.
+    assert [q for q in blank.captured_queries if "consulte_candidate" in q["sql"]]

@@ -338,10 +338,10 @@ def test_receipt_is_found_with_its_preferences_only_after_the_opening(client, el
     cast = elections.cast_ballot(
         election=election, elector=elector, candidate_ids=[candidates[2].pk]
     )
-    url = reverse("consulte:receipt_lookup") + f"?ricevuta={cast.receipt}"
-    before = client.get(url).content.decode()
+    url = reverse("consulte:receipt_lookup")
+    before = client.post(url, {"ricevuta": cast.receipt}).content.decode()
     assert "Nessuna scheda pubblicata" in before and candidates[2].full_name not in before
     close(election)
     tally(election)
-    after = client.get(url).content.decode()
+    after = client.post(url, {"ricevuta": cast.receipt}).content.decode()
     assert "registrata" in after and candidates[2].full_name in after
