@@ -128,7 +128,10 @@ def test_manager_suspends_one_date_and_registrants_are_told(manager_client, room
 
 
 def test_manager_moves_one_date_and_sees_registrations(manager_client, room):
-    start = timezone.now().replace(microsecond=0, second=0) + timedelta(days=2)
+    # A fixed morning hour: an hour-long activity started after 23:00 would end the next day.
+    start = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     activity = weekly(centre=room.centre, room=room, registration_required=True, capacity=1,
                       starts_at=start, ends_at=start + timedelta(hours=1))  # fmt: skip
     from centri_sociali import services
@@ -220,7 +223,10 @@ def test_manager_pages_refuse_get_for_changes(manager_client, room):
 def test_manager_edits_a_series_and_a_raised_capacity_promotes_the_waiting(manager_client, room):
     from centri_sociali import services
 
-    start = timezone.now().replace(microsecond=0, second=0) + timedelta(days=2)
+    # A fixed morning hour: an hour-long activity started after 23:00 would end the next day.
+    start = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     activity = weekly(centre=room.centre, room=room, title="Yoga", registration_required=True,
                       capacity=1, starts_at=start, ends_at=start + timedelta(hours=1))  # fmt: skip
     services.register(activity=activity, original_start=start, user=UserFactory())
@@ -243,7 +249,10 @@ def test_manager_edits_a_series_and_a_raised_capacity_promotes_the_waiting(manag
 def test_schedule_change_that_would_drop_a_booked_date_is_refused(manager_client, room):
     from centri_sociali import services
 
-    start = timezone.now().replace(microsecond=0, second=0) + timedelta(days=2)
+    # A fixed morning hour: an hour-long activity started after 23:00 would end the next day.
+    start = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     activity = weekly(centre=room.centre, room=room, registration_required=True,
                       starts_at=start, ends_at=start + timedelta(hours=1))  # fmt: skip
     services.register(activity=activity, original_start=start, user=UserFactory())
@@ -262,7 +271,10 @@ def test_schedule_change_that_would_drop_a_booked_date_is_refused(manager_client
 def test_manager_deletes_an_activity_only_without_future_registrations(manager_client, room):
     from centri_sociali import services
 
-    start = timezone.now().replace(microsecond=0, second=0) + timedelta(days=2)
+    # A fixed morning hour: an hour-long activity started after 23:00 would end the next day.
+    start = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     booked = ActivityFactory(centre=room.centre, room=room, registration_required=True,
                              starts_at=start, ends_at=start + timedelta(hours=1))  # fmt: skip
     services.register(activity=booked, original_start=start, user=UserFactory())

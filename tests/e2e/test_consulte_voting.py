@@ -64,7 +64,7 @@ def test_demo_citizen_votes_and_checks_the_receipt(page: Page, live_server, city
     assert Envelope.objects.filter(election=election).count() == 1
     assert not Ballot.objects.filter(election=election).exists()
 
-    page.get_by_role("link", name="Controlla la ricevuta").click()
+    page.get_by_role("button", name="Controlla la ricevuta").click()  # by POST, never in a URL
     expect(page.locator("#receipt-outcome")).to_contain_text("dopo la chiusura del voto")
 
     # A second attempt: "hai già votato", and still one ballot.
