@@ -390,8 +390,7 @@ def _decrypt_all(election: Election, private_key: PrivateKey, ciphertexts: list[
             BallotPreference(ballot_id=receipt_id, candidate_id=pk, position=position)
             for position, pk in enumerate(candidate_ids, start=1)
         )
-    if len({ballot.id for ballot in ballots}) != len(ballots):
-        broken += len(ballots) - len({ballot.id for ballot in ballots})
+    broken += len(ballots) - len({ballot.id for ballot in ballots})  # repeated receipts
     if broken:
         raise BallotBoxError(
             _("%(count)d buste non si aprono con la chiave dell'elezione: l'apertura è sospesa.")
