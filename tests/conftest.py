@@ -1,7 +1,14 @@
+import io
+from dataclasses import dataclass
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
+from tests.demo_city import DatabaseSnapshot
 from tests.factories import UserFactory
 
 
@@ -16,6 +23,10 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "The tests need a real Redis broker: set REDIS_URL (make test does)."
         )
+    # A deliberately slow hash protects stored passwords, not test accounts: with the default
+    # (PBKDF2, a million rounds) every user a factory or the demo creates costs a fifth of a
+    # second, minutes over the suite. Production keeps the default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +56,49 @@ def _demo_shares_in_tmp(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(election_demo, "DEMO_SHARES_DIR", tmp_path_factory.mktemp("garanti"))
         yield
+
+
+@dataclass(frozen=True)
+class DemoCitySnapshots:
+    seeded: DatabaseSnapshot
+    seeded_again: DatabaseSnapshot
+    second_output: str
+
+
+@pytest.fixture(scope="session")
+def _demo_city_snapshots(
+    django_db_setup, django_db_blocker, tmp_path_factory, _demo_shares_in_tmp
+) -> DemoCitySnapshots:
+    # Seeded in a transaction that is rolled back: the database stays empty for the other tests.
+    # Seeding a second time on top is what every "idempotent" test checks, so it is done once.
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media_root),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=io.StringIO())
+        seeded = DatabaseSnapshot.take(connection, media_root)
+        second_output = io.StringIO()
+        call_command("seed_demo", stdout=second_output)
+        seeded_again = DatabaseSnapshot.take(connection, media_root)
+        transaction.set_rollback(True)
+    return DemoCitySnapshots(seeded, seeded_again, second_output.getvalue())
+
+
+@pytest.fixture
+def demo_city(db, settings, tmp_path, _demo_city_snapshots):
+    """The database as `seed_demo` leaves it on an empty one, its files in MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _demo_city_snapshots.seeded.restore(connection, settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def seed_demo_again(demo_city, settings, _demo_city_snapshots):
+    """Call it to have the database as a second `seed_demo` leaves it; returns what it printed."""
+
+    def seed_again() -> str:
+        _demo_city_snapshots.seeded_again.restore(connection, settings.MEDIA_ROOT)
+        return _demo_city_snapshots.second_output
+
+    return seed_again

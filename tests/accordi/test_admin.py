@@ -1,7 +1,6 @@
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.contrib.messages import get_messages
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -199,8 +198,7 @@ def test_history_cannot_revert_the_status(staff_client):
     assert agreement.status == Status.CODESIGN
 
 
-def test_demo_staff_may_draft_and_run_transitions(db):
-    call_command("seed_demo", stdout=None)
+def test_demo_staff_may_draft_and_run_transitions(demo_city):
     staff = User.objects.get(email="personale@demo.collabcity.it")
     assert staff.is_staff
     for permission in [

@@ -1,4 +1,3 @@
-from django.core.management import call_command
 from django.test import Client
 
 from accordi.models import (
@@ -22,10 +21,9 @@ def snapshot():
     return counts, histories
 
 
-def test_demo_has_agreements_in_every_state_and_is_idempotent(db):
-    call_command("seed_demo", stdout=None)
+def test_demo_has_agreements_in_every_state_and_is_idempotent(seed_demo_again):
     first = snapshot()
-    call_command("seed_demo", stdout=None)
+    seed_demo_again()
 
     assert snapshot() == first  # not even a new version in the history
     statuses = set(Agreement.objects.values_list("status", flat=True))
@@ -40,8 +38,7 @@ def test_demo_has_agreements_in_every_state_and_is_idempotent(db):
     assert Measurement.objects.filter(indicator__agreement__status=Status.ACTIVE).exists()
 
 
-def test_demo_pages_render(db):
-    call_command("seed_demo", stdout=None)
+def test_demo_pages_render(demo_city):
     client = Client()
     assert client.get("/accordi/").status_code == 200
     for agreement in Agreement.objects.public():
@@ -53,8 +50,7 @@ def test_demo_pages_render(db):
         assert client.get(agreement.get_absolute_url()).status_code == 404
 
 
-def test_demo_citizen_represents_a_party_in_codesign(db):
-    call_command("seed_demo", stdout=None)
+def test_demo_citizen_represents_a_party_in_codesign(demo_city):
     citizen = User.objects.get(email="cittadina@demo.collabcity.it")
     agreement = Agreement.objects.get(parties__representative=citizen)
     assert agreement.status == Status.CODESIGN

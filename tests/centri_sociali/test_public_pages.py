@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -124,8 +123,7 @@ def test_failed_move_leaves_no_notification_and_no_change(course):
     assert not Notification.objects.exists() and not Occurrence.objects.exists()
 
 
-def test_demo_data_is_loaded_and_idempotent(db):
-    call_command("seed_demo", stdout=None)
+def test_demo_data_is_loaded_and_idempotent(seed_demo_again):
 
     def counts():
         return (
@@ -138,5 +136,5 @@ def test_demo_data_is_loaded_and_idempotent(db):
     assert Centre.objects.exclude(latitude=None).count() == Centre.objects.count() == 29
     assert all(1 <= centre.rooms.count() <= 3 for centre in Centre.objects.all())
     assert Occurrence.objects.filter(cancelled=False).exists()  # the moved date
-    call_command("seed_demo", stdout=None)
+    seed_demo_again()
     assert counts() == first

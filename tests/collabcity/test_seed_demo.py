@@ -20,9 +20,7 @@ def counts():
     )
 
 
-def test_seed_loads_the_city_of_reggio_emilia(db):
-    call_command("seed_demo", stdout=None)
-
+def test_seed_loads_the_city_of_reggio_emilia(demo_city):
     assert counts() == (9, 55, len(city_data.ORGANISATIONS), 28, 1, len(DEMO_ACCOUNTS))
     assert set(Ambito.objects.get(code="F").quartieri.values_list("name", flat=True)) == {
         "Bagno", "Castellazzo", "Corticella", "Gavasseto", "Marmirolo", "Masone", "Roncadella",
@@ -32,15 +30,13 @@ def test_seed_loads_the_city_of_reggio_emilia(db):
     assert "Chiostri di San Pietro" in Centre.objects.get(name="Laboratorio Aperto").address
 
 
-def test_seed_is_idempotent(db):
-    call_command("seed_demo")
+def test_seed_is_idempotent(seed_demo_again):
     first = (counts(), User.objects.count())
-    call_command("seed_demo")
+    seed_demo_again()
     assert (counts(), User.objects.count()) == first
 
 
-def test_demo_accounts_log_in_with_the_printed_password(db):
-    call_command("seed_demo")
+def test_demo_accounts_log_in_with_the_printed_password(demo_city):
     for email, *_ in DEMO_ACCOUNTS:
         client = Client()
         response = client.post("/account/login/", {"login": email, "password": DEMO_PASSWORD})
@@ -48,8 +44,7 @@ def test_demo_accounts_log_in_with_the_printed_password(db):
         assert "_auth_user_id" in client.session
 
 
-def test_demo_centre_manager_manages_a_centre(db):
-    call_command("seed_demo")
+def test_demo_centre_manager_manages_a_centre(demo_city):
     manager = User.objects.get(email="gestore@demo.collabcity.it")
     assert manager.managed_centres.count() == 1
 

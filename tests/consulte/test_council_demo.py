@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -23,18 +22,13 @@ def counts():
     )
 
 
-@pytest.fixture
-def seeded():
-    call_command("seed_demo", stdout=None)
-
-
-def test_demo_has_one_council_per_ambito(seeded):
+def test_demo_has_one_council_per_ambito(demo_city):
     assert Council.objects.count() == Ambito.objects.count() == 9
     assert Council.objects.get(ambito__code="I").name == "Consulta dell'Ambito I – Centro storico"
     assert Council.objects.get(ambito__code="A").name == "Consulta dell'Ambito A"
 
 
-def test_every_council_has_elected_and_designated_members_in_office(seeded):
+def test_every_council_has_elected_and_designated_members_in_office(demo_city):
     for council in Council.objects.all():
         in_office = Member.objects.current().filter(council=council)
         assert in_office.filter(kind=Member.Kind.ELECTED).exists()
@@ -44,13 +38,13 @@ def test_every_council_has_elected_and_designated_members_in_office(seeded):
     assert set(elected.values_list("term_start", flat=True)) == {datetime.date(2022, 11, 25)}
 
 
-def test_demo_has_past_and_upcoming_meetings(seeded):
+def test_demo_has_past_and_upcoming_meetings(demo_city):
     now = timezone.now()
     assert Meeting.objects.filter(starts_at__lt=now).exclude(minutes="").exists()
     assert Meeting.objects.filter(starts_at__gte=now).exists()
 
 
-def test_demo_has_an_open_and_a_published_request(seeded):
+def test_demo_has_an_open_and_a_published_request(demo_city):
     today = timezone.localdate()
     assert OpinionRequest.objects.filter(
         status=OpinionRequest.Status.REQUESTED, deadline=today + datetime.timedelta(days=14)
@@ -58,7 +52,7 @@ def test_demo_has_an_open_and_a_published_request(seeded):
     assert OpinionRequest.objects.filter(status=OpinionRequest.Status.PUBLISHED).exists()
 
 
-def test_demo_councillor_sits_on_the_orologio_council_and_logs_in(seeded):
+def test_demo_councillor_sits_on_the_orologio_council_and_logs_in(demo_city):
     councillor = User.objects.get(email=COUNCILLOR_EMAIL)
     orologio_council = Council.objects.get(ambito__quartieri__name="Orologio")
     assert services.councils_of(user=councillor) == [orologio_council]
@@ -69,12 +63,12 @@ def test_demo_councillor_sits_on_the_orologio_council_and_logs_in(seeded):
     assert response.status_code == 302
 
 
-def test_demo_citizen_is_not_a_councillor(seeded):
+def test_demo_citizen_is_not_a_councillor(demo_city):
     citizen = User.objects.get(email="cittadina@demo.collabcity.it")
     assert services.councils_of(user=citizen) == []
 
 
-def test_consulte_demo_is_idempotent(seeded):
+def test_consulte_demo_is_idempotent(seed_demo_again):
     first = counts()
-    call_command("seed_demo", stdout=None)
+    seed_demo_again()
     assert counts() == first

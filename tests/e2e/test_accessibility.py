@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import Page
 
 from collabcity.models import User
@@ -44,19 +43,14 @@ def axe_violations(page: Page) -> list[str]:
     ]
 
 
-@pytest.fixture
-def city(transactional_db):
-    call_command("seed_demo")
-
-
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_page_has_no_wcag_violations(page: Page, live_server, city, path):
+def test_public_page_has_no_wcag_violations(page: Page, live_server, demo_city, path):
     page.goto(live_server.url + path)
     assert axe_violations(page) == []
 
 
 @pytest.mark.parametrize("path", PERSONAL_PAGES)
-def test_personal_page_has_no_wcag_violations(page: Page, live_server, city, client, path):
+def test_personal_page_has_no_wcag_violations(page: Page, live_server, demo_city, client, path):
     client.force_login(User.objects.get(email="cittadina@demo.collabcity.it"))
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]

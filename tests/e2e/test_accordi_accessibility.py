@@ -1,7 +1,6 @@
 """Every page of the agreements passes axe-core's WCAG 2.1 A and AA rules."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page
 
 from collabcity.models import User
@@ -24,21 +23,15 @@ PERSONAL_PAGES = [
 ]
 
 
-@pytest.fixture
-def city(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=None)
-
-
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_agreement_page_has_no_wcag_violations(page: Page, live_server, city, path):
+def test_public_agreement_page_has_no_wcag_violations(page: Page, live_server, demo_city, path):
     page.goto(live_server.url + path)
     assert axe_violations(page) == []
 
 
 @pytest.mark.parametrize(("email", "path"), PERSONAL_PAGES)
 def test_personal_agreement_page_has_no_wcag_violations(
-    page: Page, live_server, city, client, email, path
+    page: Page, live_server, demo_city, client, email, path
 ):
     client.force_login(User.objects.get(email=email))
     page.context.add_cookies(

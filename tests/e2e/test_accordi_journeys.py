@@ -5,8 +5,6 @@ import datetime
 import io
 from pathlib import Path
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -16,14 +14,8 @@ STAFF_EMAIL = "personale@demo.collabcity.it"
 PASSWORD = "collabcity-demo"
 
 
-@pytest.fixture
-def city(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=None)
-
-
 def test_public_journey_list_filter_search_page_download_open_data(
-    page: Page, live_server, city, tmp_path
+    page: Page, live_server, demo_city, tmp_path
 ):
     page.goto(live_server.url + "/accordi/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Accordi di cittadinanza")
@@ -82,7 +74,9 @@ def _it(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def test_staff_drafts_an_agreement_and_moves_it_through_every_state(page: Page, live_server, city):
+def test_staff_drafts_an_agreement_and_moves_it_through_every_state(
+    page: Page, live_server, demo_city
+):
     today = timezone.localdate()
     _login_admin(page, live_server)
     page.goto(live_server.url + "/admin/accordi/agreement/add/")

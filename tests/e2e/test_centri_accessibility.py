@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page
@@ -39,8 +38,7 @@ CITIZEN_PAGES = ["/centri-sociali/le-mie-iscrizioni/", "{occurrence}", "/centri-
 
 
 @pytest.fixture
-def city(transactional_db):
-    call_command("seed_demo")
+def city(demo_city):
     activity = (
         Activity.objects.filter(centre__slug="centro-sociale-orologio", recurrence="weekly")
         .order_by("pk")

@@ -4,8 +4,6 @@ import re
 from datetime import timedelta
 
 import icalendar
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -13,11 +11,6 @@ from centri_sociali import recurrence
 from centri_sociali.models import Activity, Centre, Occurrence
 from collabcity.management.commands.seed_demo import DEMO_PASSWORD
 from tests.centri_sociali.factories import ActivityFactory
-
-
-@pytest.fixture
-def city(transactional_db):
-    call_command("seed_demo")
 
 
 def log_in(page: Page, live_server, email: str) -> None:
@@ -34,7 +27,7 @@ def next_sunday():
 
 
 def test_manager_adds_a_weekly_course_suspends_a_date_and_the_city_sees_it(
-    page: Page, live_server, city
+    page: Page, live_server, demo_city
 ):
     first_day = next_sunday()
     log_in(page, live_server, "gestore@demo.collabcity.it")
@@ -92,7 +85,7 @@ def test_manager_adds_a_weekly_course_suspends_a_date_and_the_city_sees_it(
     assert [d.dt for d in event["EXDATE"].dts] == [suspended.original_start]
 
 
-def test_citizen_registers_for_a_date_and_cancels(page: Page, live_server, city):
+def test_citizen_registers_for_a_date_and_cancels(page: Page, live_server, demo_city):
     centre = Centre.objects.get(name="Centro sociale Orologio")
     start = timezone.now().replace(microsecond=0, second=0) + timedelta(days=3)
     activity = ActivityFactory(

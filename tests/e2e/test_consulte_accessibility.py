@@ -1,18 +1,11 @@
 """The consulte's council pages pass axe-core's WCAG 2.1 A and AA rules."""
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page
 
 from collabcity.models import User
 from consulte.demo import COUNCILLOR_EMAIL
 from consulte.models import Council, OpinionRequest
 from tests.e2e.test_accessibility import axe_violations
-
-
-@pytest.fixture
-def city(transactional_db):
-    call_command("seed_demo", stdout=None)
 
 
 def public_pages() -> list[str]:
@@ -29,13 +22,13 @@ def public_pages() -> list[str]:
     ]
 
 
-def test_public_council_pages_have_no_wcag_violations(page: Page, live_server, city):
+def test_public_council_pages_have_no_wcag_violations(page: Page, live_server, demo_city):
     for path in public_pages():
         page.goto(live_server.url + path)
         assert axe_violations(page) == [], path
 
 
-def test_councillor_pages_have_no_wcag_violations(page: Page, live_server, city, client):
+def test_councillor_pages_have_no_wcag_violations(page: Page, live_server, demo_city, client):
     council = Council.objects.get(ambito__code="B")
     open_request = council.opinion_requests.filter(status=OpinionRequest.Status.REQUESTED).first()
     client.force_login(User.objects.get(email=COUNCILLOR_EMAIL))

@@ -2,7 +2,6 @@
 
 import re
 
-from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from collabcity.management.commands.seed_demo import DEMO_PASSWORD
@@ -13,9 +12,8 @@ OPEN_REQUEST = "Piano della mobilità di quartiere (richiesta dimostrativa)"
 
 
 def test_councillor_drafts_and_transmits_an_opinion(
-    page: Page, browser: Browser, live_server, transactional_db
+    page: Page, browser: Browser, live_server, demo_city
 ):
-    call_command("seed_demo", stdout=None)
     page.goto(live_server.url + "/account/login/")
     page.locator("input[name=login]").fill(COUNCILLOR_EMAIL)
     page.locator("input[name=password]").fill(DEMO_PASSWORD)

@@ -1,17 +1,11 @@
 """Every page of the elections passes axe-core's WCAG 2.1 A and AA rules."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page
 
 from collabcity.models import User
 from consulte.models import Election
 from tests.e2e.test_accessibility import axe_violations
-
-
-@pytest.fixture
-def city(transactional_db):
-    call_command("seed_demo")
 
 
 def open_election() -> Election:
@@ -40,12 +34,12 @@ def log_in(page: Page, live_server, client, email: str) -> None:
 
 
 @pytest.mark.parametrize("path", range(len(PUBLIC)))
-def test_public_election_page_has_no_wcag_violations(page: Page, live_server, city, path):
+def test_public_election_page_has_no_wcag_violations(page: Page, live_server, demo_city, path):
     page.goto(live_server.url + PUBLIC[path]())
     assert axe_violations(page) == []
 
 
-def test_voter_pages_have_no_wcag_violations(page: Page, live_server, city, client):
+def test_voter_pages_have_no_wcag_violations(page: Page, live_server, demo_city, client):
     election = open_election()
     user = User.objects.get(email="cittadina@demo.collabcity.it")
     elector = election.electors.get(fiscal_code="CTTCHR90C55H223J")
@@ -66,7 +60,7 @@ def test_voter_pages_have_no_wcag_violations(page: Page, live_server, city, clie
     assert axe_violations(page) == []  # already voted
 
 
-def test_desk_pages_have_no_wcag_violations(page: Page, live_server, city, client):
+def test_desk_pages_have_no_wcag_violations(page: Page, live_server, demo_city, client):
     election = open_election()
     log_in(page, live_server, client, "scrutatore@demo.collabcity.it")
     page.goto(live_server.url + f"/consulte/elezioni/{election.pk}/seggio/?query=CTTCHR90C55H223J")
@@ -81,7 +75,7 @@ def test_desk_pages_have_no_wcag_violations(page: Page, live_server, city, clien
     assert axe_violations(page) == []  # the version history and the correction form
 
 
-def test_nomination_page_has_no_wcag_violations(page: Page, live_server, city, client):
+def test_nomination_page_has_no_wcag_violations(page: Page, live_server, demo_city, client):
     import datetime
 
     from django.utils import timezone

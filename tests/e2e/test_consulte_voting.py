@@ -3,8 +3,6 @@ reads the candidates, fills the ballot, confirms, casts, keeps the receipt and l
 
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from consulte import elections
@@ -12,11 +10,6 @@ from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
 from consulte.models import Ballot, Election, ElectorVote, Envelope
 
 DEMO_PASSWORD = "collabcity-demo"
-
-
-@pytest.fixture
-def city(transactional_db):
-    call_command("seed_demo")
 
 
 def log_in(page: Page, live_server, email: str) -> None:
@@ -27,7 +20,7 @@ def log_in(page: Page, live_server, email: str) -> None:
     expect(page.locator("#user-menu-toggle")).to_be_visible()
 
 
-def test_demo_citizen_votes_and_checks_the_receipt(page: Page, live_server, city):
+def test_demo_citizen_votes_and_checks_the_receipt(page: Page, live_server, demo_city):
     election = Election.objects.open_at().get()
     log_in(page, live_server, "cittadina@demo.collabcity.it")
 
@@ -74,7 +67,7 @@ def test_demo_citizen_votes_and_checks_the_receipt(page: Page, live_server, city
     assert Envelope.objects.filter(election=election).count() == 1
 
 
-def test_same_gender_preferences_are_warned_before_casting(page: Page, live_server, city):
+def test_same_gender_preferences_are_warned_before_casting(page: Page, live_server, demo_city):
     election = Election.objects.open_at().get()
     log_in(page, live_server, "cittadina@demo.collabcity.it")
     page.goto(live_server.url + f"/consulte/elezioni/{election.pk}/verifica/")

@@ -2,7 +2,6 @@
 marks an elector as voted in person, and that elector can no longer vote online."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from consulte import elections
@@ -12,12 +11,7 @@ from consulte.models import Election, ElectionLogEntry, ElectorVote
 DEMO_PASSWORD = "collabcity-demo"
 
 
-@pytest.fixture
-def city(transactional_db):
-    call_command("seed_demo")
-
-
-def test_poll_worker_marks_an_in_person_vote(page: Page, live_server, city):
+def test_poll_worker_marks_an_in_person_vote(page: Page, live_server, demo_city):
     election = Election.objects.open_at().get()
     online_voter = election.electors.exclude(fiscal_code=DEMO_CITIZEN_FISCAL_CODE).first()
     elections.cast_ballot(election=election, elector=online_voter, candidate_ids=[])

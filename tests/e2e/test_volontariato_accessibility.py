@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page
 
@@ -14,8 +13,7 @@ from volontariato.models import Opportunity, Shift, Signup, Volunteer
 
 
 @pytest.fixture
-def city(transactional_db):
-    call_command("seed_demo")
+def city(demo_city):
     volunteer = Volunteer.objects.get(user__email="volontario@demo.collabcity.it")
     today = timezone.localdate()
     certificate = services.issue_certificate(

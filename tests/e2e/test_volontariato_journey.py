@@ -3,7 +3,6 @@
 import re
 from datetime import timedelta
 
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -35,9 +34,8 @@ def success(page: Page):
 
 
 def test_citizen_becomes_a_volunteer_and_downloads_a_certificate(
-    page: Page, live_server, transactional_db, tmp_path
+    page: Page, live_server, demo_city, tmp_path
 ):
-    call_command("seed_demo")
     today = timezone.localdate()
 
     # The demo citizen applies.

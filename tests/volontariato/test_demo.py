@@ -1,4 +1,3 @@
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -21,15 +20,13 @@ def counts():
     )
 
 
-def test_demo_is_idempotent(db):
-    call_command("seed_demo")
+def test_demo_is_idempotent(seed_demo_again):
     first = counts()
-    call_command("seed_demo")
+    seed_demo_again()
     assert counts() == first
 
 
-def test_demo_has_open_opportunities_from_comune_centres_and_associations(db):
-    call_command("seed_demo")
+def test_demo_has_open_opportunities_from_comune_centres_and_associations(demo_city):
     open_ones = Opportunity.objects.published().filter(shifts__starts_at__gt=timezone.now())
     open_ones = open_ones.distinct()
     assert open_ones.count() >= 4
@@ -41,15 +38,13 @@ def test_demo_has_open_opportunities_from_comune_centres_and_associations(db):
     }
 
 
-def test_demo_volunteers_have_confirmed_hours_and_the_citizen_is_not_one(db):
-    call_command("seed_demo")
+def test_demo_volunteers_have_confirmed_hours_and_the_citizen_is_not_one(demo_city):
     assert Volunteer.objects.active().count() == 2
     assert HoursLog.objects.filter(status="confermate").count() >= 3
     assert not Volunteer.objects.filter(user__email="cittadina@demo.collabcity.it").exists()
 
 
-def test_demo_volunteers_log_in_with_the_demo_password(db):
-    call_command("seed_demo")
+def test_demo_volunteers_log_in_with_the_demo_password(demo_city):
     for email in ("volontario@demo.collabcity.it", "volontaria@demo.collabcity.it"):
         client = Client()
         response = client.post("/account/login/", {"login": email, "password": DEMO_PASSWORD})
