@@ -5,6 +5,7 @@ hour while voting is open, and counts only through the stored result after the c
 """
 
 import csv
+import secrets
 from functools import partial
 
 from django import forms
@@ -38,18 +39,21 @@ from .models import (
     VotingPoint,
 )
 
-# Settings that decide the outcome: fixed once voting opens (the seed is published before).
+# Settings that decide the outcome: fixed once voting opens.
 FROZEN_AT_OPENING = (
     "council",
     "seats",
     "opens_at",
+    "closes_at",
     "max_preferences",
     "gender_balance",
     "tie_rule",
-    "tie_seed",
     "ballot_order",
     "min_age",
 )
+# The tie rule and the seed's commitment come before anyone can be a candidate: a draw chosen
+# knowing the candidates could favour one of them.
+FROZEN_AT_NOMINATION = ("tie_rule",)
 
 
 class ElectionForm(forms.ModelForm):
@@ -66,15 +70,42 @@ class ElectionForm(forms.ModelForm):
             "max_preferences",
             "gender_balance",
             "tie_rule",
-            "tie_seed",
             "ballot_order",
             "min_age",
         ]
 
+    draw_seed = forms.CharField(
+        label=_("seme del sorteggio"),
+        required=False,
+        min_length=16,
+        max_length=100,
+        strip=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["draw_seed"].help_text = _(
+            "Solo con il sorteggio. Il portale pubblica l'impronta SHA-256 del seme e non "
+            "conserva il seme: custoditelo e rivelatelo dopo la chiusura del voto, quando serve "
+            "allo scrutinio. Almeno 16 caratteri imprevedibili, per esempio %(example)s."
+        ) % {"example": secrets.token_hex(12)}
+
     def clean(self):
         data = super().clean()
-        if data.get("tie_rule") == Election.TieRule.LOTS and not data.get("tie_seed"):
-            self.add_error("tie_seed", _("Con il sorteggio il seme va pubblicato prima del voto."))
+        seed = data.get("draw_seed")
+        if data.get("tie_rule") == Election.TieRule.LOTS:
+            if seed:
+                self.instance.tie_seed_commitment = elections.tie_seed_commitment(seed)
+            elif not self.instance.tie_seed_commitment:
+                self.add_error(
+                    "draw_seed",
+                    _(
+                        "Con il sorteggio serve un seme, impegnato prima dell'apertura delle "
+                        "candidature."
+                    ),
+                )
+        elif "tie_rule" in data:
+            self.instance.tie_seed_commitment = ""
         opens_at = data.get("opens_at")
         has_key = self.instance.pk and BallotBox.objects.filter(election=self.instance).exists()
         if (
@@ -121,9 +152,9 @@ class ElectionAdmin(admin.ModelAdmin):
     list_display = ["title", "council", "opens_at", "closes_at", "phase"]
     list_filter = ["council"]
     search_fields = ["title"]
-    readonly_fields = ["ballot_box", "turnout", "result_link"]
+    readonly_fields = ["tie_draw", "ballot_box", "turnout", "result_link"]
     inlines = [GuardianInline]
-    actions = ["tally_now", "declare_count_complete"]
+    actions = ["tally_now", "declare_count_complete", "reveal_tie_seed"]
     fieldsets = [
         (None, {"fields": ["council", "title", "seats"]}),
         (
@@ -137,7 +168,8 @@ class ElectionAdmin(admin.ModelAdmin):
                     "max_preferences",
                     "gender_balance",
                     "tie_rule",
-                    "tie_seed",
+                    "draw_seed",
+                    "tie_draw",
                     "ballot_order",
                     "min_age",
                 ]
@@ -153,7 +185,50 @@ class ElectionAdmin(admin.ModelAdmin):
             return [*self.form._meta.fields, *self.readonly_fields]
         if obj is not None and obj.has_started:
             return [*FROZEN_AT_OPENING, *self.readonly_fields]
+        if obj is not None and obj.nomination_opens_at <= timezone.now():
+            return [*FROZEN_AT_NOMINATION, *self.readonly_fields]
         return self.readonly_fields
+
+    def get_fieldsets(self, request, obj=None):
+        # The seed is a form field, not a model one: once frozen it is left out, not shown.
+        if obj is None or "tie_rule" not in self.get_readonly_fields(request, obj):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "draw_seed"]})
+            for name, options in self.fieldsets
+        ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("draw_seed"):
+            elections.log_action(
+                election=obj,
+                actor=request.user,
+                action=ElectionLogEntry.Action.TIE_SEED_COMMITTED,
+                details={"commitment": obj.tie_seed_commitment},
+            )
+
+    @admin.display(description=_("sorteggio"))
+    def tie_draw(self, election: Election) -> str:
+        if election.tie_rule != Election.TieRule.LOTS or not election.tie_seed_commitment:
+            return "–"
+        if election.tie_seed:
+            return format_html(
+                "{} <code>{}</code> · {} <code>{}</code>",
+                _("Impegno:"),
+                election.tie_seed_commitment,
+                _("seme rivelato:"),
+                election.tie_seed,
+            )
+        return format_html(
+            "{} <code>{}</code> · {}",
+            _("Impegno:"),
+            election.tie_seed_commitment,
+            _(
+                "il seme si rivela dopo la chiusura con l'azione «Rivela il seme del "
+                "sorteggio»: lo scrutinio lo attende."
+            ),
+        )
 
     @admin.display(description=_("fase"))
     def phase(self, election: Election) -> str:
@@ -233,7 +308,10 @@ class ElectionAdmin(admin.ModelAdmin):
             _("Pagina dei risultati"),
         )
 
-    @admin.action(description=_("Esegui lo scrutinio delle elezioni chiuse selezionate"))
+    @admin.action(
+        description=_("Esegui lo scrutinio delle elezioni chiuse selezionate"),
+        permissions=["change"],
+    )
     def tally_now(self, request, queryset):
         done = 0
         for election in queryset:
@@ -265,6 +343,48 @@ class ElectionAdmin(admin.ModelAdmin):
     def has_declare_count_permission(self, request):
         return request.user.has_perm("consulte.declare_count_complete")
 
+    @admin.action(
+        description=_("Rivela il seme del sorteggio (dopo la chiusura)"), permissions=["change"]
+    )
+    def reveal_tie_seed(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Rivela il seme di un'elezione alla volta."), messages.ERROR
+            )
+            return None
+        election = queryset.get()
+        form = RevealSeedForm(request.POST if "seed" in request.POST else None)
+        if form.is_valid():
+            try:
+                elections.reveal_tie_seed(
+                    election=election, seed=form.cleaned_data["seed"], user=request.user
+                )
+            except elections.ElectionError as error:
+                form.add_error("seed", error.messages[0])
+            else:
+                self.message_user(
+                    request,
+                    _("%(election)s: seme rivelato; lo scrutinio parte entro un minuto.")
+                    % {"election": election},
+                )
+                return None
+        return TemplateResponse(
+            request,
+            "consulte/elections/admin/reveal_tie_seed.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Rivela il seme del sorteggio"),
+                "form": form,
+                "election": election,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+
+class RevealSeedForm(forms.Form):
+    seed = forms.CharField(label=_("Seme del sorteggio"), max_length=100, strip=False)
+
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Motivo del rifiuto"), widget=forms.Textarea)
@@ -295,13 +415,19 @@ class CandidateAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Status changes go through the actions, which apply the rules.
-        return [*self.readonly_fields, "election", "status", "rejection_reason"]
+        fixed = [*self.readonly_fields, "election", "status", "rejection_reason"]
+        if obj is not None and obj.election.has_started:
+            # What voters read on the ballot cannot change while they vote.
+            return [*fixed, "statement"]
+        return fixed
 
-    @admin.action(description=_("Ammetti le candidature selezionate"))
+    @admin.action(description=_("Ammetti le candidature selezionate"), permissions=["change"])
     def approve(self, request, queryset):
         self._decide(request, queryset.select_related("election"), approve=True)
 
-    @admin.action(description=_("Respingi le candidature selezionate (con motivo)"))
+    @admin.action(
+        description=_("Respingi le candidature selezionate (con motivo)"), permissions=["change"]
+    )
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
@@ -325,7 +451,9 @@ class CandidateAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description=_("Segna come ritirate (su richiesta dei candidati)"))
+    @admin.action(
+        description=_("Segna come ritirate (su richiesta dei candidati)"), permissions=["change"]
+    )
     def withdraw(self, request, queryset):
         done = 0
         for candidate in queryset.select_related("election"):

@@ -585,12 +585,28 @@ def validate_choices(*, election: Election, candidate_ids: list) -> list[Candida
     return [by_id[pk] for pk in ids]
 
 
-def gender_warning(*, election: Election, candidates: list[Candidate]) -> bool:
-    """True if the gender rule will void a preference of this ballot (shown before casting)."""
+def voided_by_gender_rule(genders: list[str]) -> list[bool]:
+    """Which preferences of a ballot the gender rule voids, in the order they were written.
+
+    No gender may take more than half of the preferences expressed, rounded up; those written
+    beyond that share are void. With two preferences the second of the same gender is void (as
+    in municipal elections, L. 215/2012); with three, only a third of the same gender is (as
+    in European elections, L. 65/2014). `online_counts` and the recount apply the same rule.
+    """
+    written: dict[str, int] = {}
+    voided = []
+    for gender in genders:
+        voided.append(2 * written.get(gender, 0) >= len(genders))
+        written[gender] = written.get(gender, 0) + 1
+    return voided
+
+
+def gender_warning(*, election: Election, candidates: list[Candidate]) -> list[Candidate]:
+    """The chosen candidates whose preference the gender rule will void (shown before casting)."""
     if not election.gender_balance:
-        return False
-    genders = [candidate.gender for candidate in candidates]
-    return len(genders) != len(set(genders))
+        return []
+    voided = voided_by_gender_rule([candidate.gender for candidate in candidates])
+    return [candidate for candidate, void in zip(candidates, voided, strict=True) if void]
 
 
 @dataclass(frozen=True)
@@ -982,10 +998,46 @@ def iter_ballots(election: Election):
 
 
 def tie_key(election: Election, candidate: Candidate):
-    """Lower wins a tie: the earlier birth date, or the seeded draw."""
+    """Lower wins a tie: the earlier birth date, or the seeded draw.
+
+    The draw hashes the revealed seed with the candidate's name and birth date, facts nobody
+    at the Comune chooses (a database id could be steered by the order of submissions).
+    """
     if election.tie_rule == Election.TieRule.LOTS:
-        return hashlib.sha256(f"{election.tie_seed}:{candidate.pk}".encode()).hexdigest()
+        drawn = f"{election.tie_seed}:{candidate.last_name}|{candidate.first_name}|"
+        return hashlib.sha256(f"{drawn}{candidate.birth_date.isoformat()}".encode()).hexdigest()
     return candidate.birth_date.isoformat()
+
+
+def tie_seed_commitment(seed: str) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def reveal_tie_seed(*, election: Election, seed: str, user: User | None) -> None:
+    """Publish the seed of the draw after the close, if it matches the published commitment."""
+    with transaction.atomic():
+        election = Election.objects.select_for_update().get(pk=election.pk)
+        if election.tie_rule != Election.TieRule.LOTS:
+            raise ElectionError(_("Questa elezione non scioglie le parità per sorteggio."))
+        if not election.is_closed:
+            raise ElectionError(_("Il seme si rivela solo dopo la chiusura del voto."))
+        if election.tie_seed:
+            raise ElectionError(_("Il seme di questa elezione è già stato rivelato."))
+        if not constant_time_compare(tie_seed_commitment(seed), election.tie_seed_commitment):
+            raise ElectionError(
+                _(
+                    "Questo seme non corrisponde all'impegno pubblicato: controlla di averlo "
+                    "scritto esattamente, maiuscole e spazi compresi."
+                )
+            )
+        election.tie_seed = seed
+        election.save(update_fields=["tie_seed"])
+        log_action(
+            election=election,
+            actor=user,
+            action=ElectionLogEntry.Action.TIE_SEED_REVEALED,
+            details={"seed": seed},
+        )
 
 
 def rank_candidates(
@@ -1005,29 +1057,46 @@ def rank_candidates(
 def online_counts(election: Election) -> tuple[dict[int, int], int]:
     """Valid online preferences per candidate and the number voided by the gender rule.
 
-    Two GROUP BY queries: all preferences, and those voided (a preference with an earlier one
-    of the same gender on its ballot). The EXISTS sits in the WHERE clause, where PostgreSQL
-    runs it as one hash semi-join rather than a lookup per preference.
+    Two GROUP BY queries, computed by the database: all preferences, and those voided.
     """
     preferences = BallotPreference.objects.filter(ballot__election=election)
     totals = dict(
         preferences.values("candidate_id").annotate(n=Count("pk")).values_list("candidate_id", "n")
     )
-    voided: dict[int, int] = {}
-    if election.gender_balance:
-        same_gender_before = BallotPreference.objects.filter(
-            ballot=OuterRef("ballot"),
-            position__lt=OuterRef("position"),
-            candidate__gender=OuterRef("candidate__gender"),
-        )
-        voided = dict(
-            preferences.filter(Exists(same_gender_before))
-            .values("candidate_id")
-            .annotate(n=Count("pk"))
-            .values_list("candidate_id", "n")
-        )
+    voided = _voided_by_gender_rule(election) if election.gender_balance else {}
     counts = {pk: n - voided.get(pk, 0) for pk, n in totals.items()}
     return counts, sum(voided.values())
+
+
+def _voided_by_gender_rule(election: Election) -> dict[int, int]:
+    """Preferences voided by `voided_by_gender_rule`, per candidate.
+
+    A preference is void when the preferences of its gender written before it on the ballot
+    are already half of those the ballot expresses (rounded up): twice that count reaches the
+    ballot's. Window functions give both counts in one pass; SQLite runs the same SQL.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT candidate_id, COUNT(*) FROM (
+                SELECT preference.candidate_id,
+                       COUNT(*) OVER (
+                           PARTITION BY preference.ballot_id, candidate.gender
+                           ORDER BY preference.position
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                       ) AS same_gender_before,
+                       COUNT(*) OVER (PARTITION BY preference.ballot_id) AS expressed
+                FROM consulte_ballotpreference preference
+                JOIN consulte_ballot ballot ON ballot.id = preference.ballot_id
+                JOIN consulte_candidate candidate ON candidate.id = preference.candidate_id
+                WHERE ballot.election_id = %s
+            ) counted
+            WHERE 2 * same_gender_before >= expressed
+            GROUP BY candidate_id
+            """,
+            [election.pk],
+        )
+        return dict(cursor.fetchall())
 
 
 def tally_election(*, election_id: int) -> Result:
@@ -1038,6 +1107,10 @@ def tally_election(*, election_id: int) -> Result:
         )
         if not election.is_closed:
             raise ElectionError(_("L'elezione non è ancora chiusa: i risultati non esistono."))
+        if election.awaits_tie_seed:
+            raise ElectionError(
+                _("Lo scrutinio attende che sia rivelato il seme del sorteggio per le parità.")
+            )
         box = BallotBox.objects.filter(election=election).first()
         if box is not None and not box.is_opened:
             raise ElectionError(
@@ -1133,6 +1206,8 @@ def tally_due_elections() -> list[int]:
         box = ballot_box.close_ballot_box(election)
         if box is not None and not box.is_opened:
             continue  # waiting for the guardians
+        if election.awaits_tie_seed:
+            continue  # waiting for the officer who holds the seed of the draw
         tally_election(election_id=election.pk)
         tallied.append(election.pk)
     return tallied

@@ -288,7 +288,7 @@ class Election(models.Model):
 
     class TieRule(models.TextChoices):
         OLDER = "older", _("Vince il candidato più anziano")
-        LOTS = "lots", _("Sorteggio con seme pubblicato prima dell'apertura")
+        LOTS = "lots", _("Sorteggio con seme impegnato prima delle candidature")
 
     class BallotOrder(models.TextChoices):
         ALPHABETICAL = "alphabetical", _("Ordine alfabetico")
@@ -308,18 +308,26 @@ class Election(models.Model):
         _("doppia preferenza di genere"),
         default=True,
         help_text=_(
-            "Con due preferenze, devono andare a candidati di genere diverso: altrimenti la "
-            "seconda è nulla."
+            "Nessun genere può avere più della metà delle preferenze espresse su una scheda "
+            "(arrotondata per eccesso): con due preferenze dello stesso genere la seconda è "
+            "nulla, con tre la terza."
         ),
     )
     tie_rule = models.CharField(
         _("regola di parità"), max_length=12, choices=TieRule.choices, default=TieRule.OLDER
     )
+    # Commit and reveal: the SHA-256 of the seed is published before anyone can be a candidate;
+    # the seed itself stays with the officer who chose it until the close, so nobody (a reader
+    # of the database included) can work out a draw while candidacies and votes come in.
+    tie_seed_commitment = models.CharField(
+        _("impegno sul seme del sorteggio (SHA-256)"), max_length=64, blank=True, editable=False
+    )
     tie_seed = models.CharField(
         _("seme del sorteggio"),
         max_length=100,
         blank=True,
-        help_text=_("Pubblicato prima dell'apertura; non si può cambiare dopo."),
+        editable=False,
+        help_text=_("Rivelato dopo la chiusura; deve corrispondere all'impegno pubblicato."),
     )
     ballot_order = models.CharField(
         _("ordine sulla scheda"),
@@ -359,7 +367,8 @@ class Election(models.Model):
                 name="election_seats_and_preferences_positive",
             ),
             models.CheckConstraint(
-                condition=~Q(tie_rule="lots") | ~Q(tie_seed=""), name="election_lots_need_seed"
+                condition=~Q(tie_rule="lots") | Q(tie_seed_commitment__regex=r"^[0-9a-f]{64}$"),
+                name="election_lots_need_a_seed_commitment",
             ),
         ]
 
@@ -388,6 +397,11 @@ class Election(models.Model):
     @property
     def has_started(self) -> bool:
         return self.opens_at <= timezone.now()
+
+    @property
+    def awaits_tie_seed(self) -> bool:
+        """Ties are drawn by lots and the seed has not been revealed yet."""
+        return self.tie_rule == self.TieRule.LOTS and not self.tie_seed
 
     @property
     def nomination_is_open(self) -> bool:
@@ -886,6 +900,8 @@ class ElectionLogEntry(models.Model):
         COUNT_DECLARED = "count_declared", _("Spoglio dichiarato completo")
         KEY_CEREMONY = "key_ceremony", _("Cerimonia delle chiavi")
         OPENING_REQUESTED = "opening_requested", _("Apertura delle buste avviata")
+        TIE_SEED_COMMITTED = "tie_seed_committed", _("Impegno sul seme del sorteggio")
+        TIE_SEED_REVEALED = "tie_seed_revealed", _("Seme del sorteggio rivelato")
 
     election = models.ForeignKey(
         Election, verbose_name=_("elezione"), on_delete=models.PROTECT, related_name="log"

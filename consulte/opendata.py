@@ -102,6 +102,7 @@ def election_document(election: Election) -> dict:
             "max_preferences": election.max_preferences,
             "gender_balance": election.gender_balance,
             "tie_rule": election.tie_rule,
+            "tie_seed_commitment": election.tie_seed_commitment,
             "tie_seed": election.tie_seed,
             "opens_at": timezone.localtime(election.opens_at).isoformat(),
             "closes_at": timezone.localtime(election.closes_at).isoformat(),
@@ -198,14 +199,12 @@ def _count_online(
         lines.append(elections.canonical_line(elections.normalize_code(receipt), preferences))
         if not preferences:
             blank += 1
-        seen = set()
-        for candidate_id in preferences:
-            gender = genders[candidate_id]
-            if gender_balance and gender in seen:
+        voided = elections.voided_by_gender_rule([genders[pk] for pk in preferences])
+        for candidate_id, is_void in zip(preferences, voided, strict=True):
+            if gender_balance and is_void:
                 void += 1
             else:
                 votes[candidate_id] += 1
-            seen.add(gender)
     lines.sort()
     return {
         "votes_online": votes,

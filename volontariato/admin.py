@@ -177,7 +177,7 @@ class SignupAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Annulla le iscrizioni selezionate"))
+    @admin.action(description=_("Annulla le iscrizioni selezionate"), permissions=["change"])
     def cancel_signups(self, request, queryset):
         done = 0
         for signup in queryset.select_related("shift__opportunity", "volunteer"):

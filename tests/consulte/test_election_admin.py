@@ -1,6 +1,7 @@
 """Staff side in the admin: candidacies, voting codes, roll import progress, turnout, results."""
 
 import datetime
+import hashlib
 
 import pytest
 from django.contrib import admin
@@ -15,6 +16,8 @@ from consulte.models import (
     Ballot,
     BallotPreference,
     Candidate,
+    Election,
+    ElectionLogEntry,
     ElectorVote,
     RollImport,
     VotingCredential,
@@ -157,7 +160,94 @@ def test_turnout_per_hour_while_open_and_no_counts(staff_client, election, candi
 
 def test_tie_seed_is_frozen_after_opening(staff_client, election):
     page = staff_client.get(reverse("admin:consulte_election_change", args=[election.pk]))
-    assert 'name="tie_seed"' not in page.content.decode()
+    assert 'name="draw_seed"' not in page.content.decode()
+
+
+def admin_form_data(election, **changes):
+    local = {
+        name: timezone.localtime(getattr(election, name))
+        for name in ("nomination_opens_at", "nomination_closes_at", "opens_at", "closes_at")
+    }
+    data = {
+        "council": election.council_id,
+        "title": election.title,
+        "seats": election.seats,
+        "max_preferences": election.max_preferences,
+        "gender_balance": "on",
+        "tie_rule": election.tie_rule,
+        "ballot_order": election.ballot_order,
+        "min_age": election.min_age,
+        "guardians-TOTAL_FORMS": 0,
+        "guardians-INITIAL_FORMS": 0,
+        **{f"{name}_0": moment.strftime("%d/%m/%Y") for name, moment in local.items()},
+        **{f"{name}_1": moment.strftime("%H:%M:%S") for name, moment in local.items()},
+    }
+    data.update(changes)
+    return data
+
+
+def test_closing_time_and_rules_cannot_change_once_voting_opens(staff_client, election):
+    later = timezone.localtime(election.closes_at + datetime.timedelta(days=2))
+    before = (election.closes_at, election.seats, election.tie_rule)
+    response = staff_client.post(
+        reverse("admin:consulte_election_change", args=[election.pk]),
+        admin_form_data(
+            election,
+            title="Titolo corretto",
+            closes_at_0=later.strftime("%d/%m/%Y"),
+            seats=9,
+            tie_rule="lots",
+            draw_seed="un-seme-scelto-a-voto-aperto",
+        ),
+    )
+    assert response.status_code == 302
+    election.refresh_from_db()
+    assert election.title == "Titolo corretto"  # the rest of the form still saves
+    assert (election.closes_at, election.seats, election.tie_rule) == before
+    assert election.tie_seed_commitment == ""
+
+
+def test_candidate_statement_is_read_only_once_voting_opens(staff_client, upcoming):
+    candidate = CandidateFactory(election=upcoming, statement="Prima")
+    url = reverse("admin:consulte_candidate_change", args=[candidate.pk])
+    staff_client.post(url, {"statement": "Corretta prima del voto"})
+    candidate.refresh_from_db()
+    assert candidate.statement == "Corretta prima del voto"
+    upcoming.opens_at = timezone.now() - datetime.timedelta(minutes=1)
+    upcoming.save()
+    staff_client.post(url, {"statement": "Riscritta a voto aperto"})
+    candidate.refresh_from_db()
+    assert candidate.statement == "Corretta prima del voto"
+    assert 'name="statement"' not in staff_client.get(url).content.decode()
+
+
+def test_seed_is_committed_before_candidacies_and_never_stored(staff_client, election):
+    now = timezone.now()
+    election.nomination_opens_at = now + datetime.timedelta(days=1)
+    election.nomination_closes_at = now + datetime.timedelta(days=2)
+    election.opens_at = now + datetime.timedelta(days=3)
+    election.closes_at = now + datetime.timedelta(days=4)
+    election.save()
+    url = reverse("admin:consulte_election_change", args=[election.pk])
+    seed = "nove-gatti-sul-crostolo-2027"
+    short = staff_client.post(url, admin_form_data(election, tie_rule="lots", draw_seed="corto"))
+    assert short.status_code == 200
+    staff_client.post(url, admin_form_data(election, tie_rule="lots", draw_seed=seed))
+    election.refresh_from_db()
+    assert election.tie_seed_commitment == hashlib.sha256(seed.encode()).hexdigest()
+    assert election.tie_seed == ""
+    assert seed not in str(list(Election.objects.filter(pk=election.pk).values()))
+    entry = election.log.get(action=ElectionLogEntry.Action.TIE_SEED_COMMITTED)
+    assert entry.details == {"commitment": election.tie_seed_commitment}
+    # Once candidacies open, rule and commitment are fixed.
+    election.nomination_opens_at = now - datetime.timedelta(minutes=1)
+    election.save()
+    page = staff_client.get(url).content.decode()
+    assert 'name="tie_rule"' not in page and 'name="draw_seed"' not in page
+    staff_client.post(url, admin_form_data(election, tie_rule="older", draw_seed="x" * 20))
+    election.refresh_from_db()
+    assert election.tie_rule == "lots"
+    assert election.tie_seed_commitment == hashlib.sha256(seed.encode()).hexdigest()
 
 
 def test_lots_need_a_seed(staff_client, upcoming):
@@ -176,13 +266,13 @@ def test_lots_need_a_seed(staff_client, upcoming):
         "max_preferences": 2,
         "gender_balance": "on",
         "tie_rule": "lots",
-        "tie_seed": "",
+        "draw_seed": "",
         "ballot_order": "alphabetical",
         "min_age": 16,
     }
     response = staff_client.post(reverse("admin:consulte_election_add"), data)
     assert response.status_code == 200
-    assert "seme va pubblicato" in response.content.decode()
+    assert "serve un seme" in response.content.decode()
 
 
 def test_closed_election_cannot_be_edited(staff_client, election):

@@ -114,7 +114,7 @@ def test_same_gender_double_preference_is_accepted_with_a_warning(election, elec
     chosen = elections.validate_choices(
         election=election, candidate_ids=[candidates[0].pk, candidates[1].pk]
     )
-    assert elections.gender_warning(election=election, candidates=chosen)
+    assert elections.gender_warning(election=election, candidates=chosen) == [candidates[1]]
     cast(election, elector, [candidates[0].pk, candidates[1].pk])
     assert stored() == (1, 1)
 
@@ -122,7 +122,27 @@ def test_same_gender_double_preference_is_accepted_with_a_warning(election, elec
 def test_no_gender_warning_without_the_rule(election, candidates):
     election.gender_balance = False
     chosen = [candidates[0], candidates[1]]
-    assert not elections.gender_warning(election=election, candidates=chosen)
+    assert elections.gender_warning(election=election, candidates=chosen) == []
+
+
+@pytest.mark.parametrize(
+    ("genders", "voided"),
+    [
+        ("", ""),
+        ("F", "-"),
+        ("FM", "--"),
+        ("FF", "-x"),
+        ("FFM", "---"),  # with three preferences two of one gender are fine
+        ("FMF", "---"),
+        ("FFF", "--x"),
+        ("MFFF", "---x"),
+        ("FFFM", "--x-"),
+        ("FFFF", "--xx"),
+        ("FFFFM", "---x-"),
+    ],
+)
+def test_gender_rule_voids_what_exceeds_half_of_the_preferences_rounded_up(genders, voided):
+    assert elections.voided_by_gender_rule(list(genders)) == [mark == "x" for mark in voided]
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -139,7 +159,7 @@ def test_review_step_shows_the_choices_and_stores_nothing(voter_client, election
     )
     assert response.status_code == 200
     assert "consulte/elections/ballot_confirm.html" in [t.name for t in response.templates]
-    assert "stesso genere" in response.content.decode()
+    assert "questa preferenza sarà nulla" in response.content.decode()
     assert stored() == (0, 0)
 
 

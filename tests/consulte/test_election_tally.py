@@ -1,6 +1,7 @@
 """The tally: counted in the database, seats with the tie rule, idempotent, members seated."""
 
 import datetime
+import hashlib
 import json
 
 import pytest
@@ -101,20 +102,45 @@ def test_tie_goes_to_the_older_candidate(election):
     assert counted[young.pk][2:] == (2, False)
 
 
-def test_tie_by_lots_follows_the_published_seed(election):
+SEED = "sette-nani-e-un-seme-lungo"
+
+
+def test_tie_by_lots_waits_for_the_seed_that_matches_the_commitment(election):
     election.seats = 1
     election.tie_rule = election.TieRule.LOTS
-    election.tie_seed = "seme-pubblicato-2022"
+    election.tie_seed_commitment = elections.tie_seed_commitment(SEED)
     election.save()
-    first = CandidateFactory(election=election)
-    second = CandidateFactory(election=election)
+    first = CandidateFactory(election=election, last_name="Bianchi")
+    second = CandidateFactory(election=election, last_name="Verdi")
     vote(election, first)
     vote(election, second)
+    with pytest.raises(elections.ElectionError):
+        elections.reveal_tie_seed(election=election, seed=SEED, user=None)  # not closed yet
     close(election)
-    winner = min((first, second), key=lambda c: elections.tie_key(election, c))
-    counted = votes_of(tally(election))
-    assert counted[winner.pk][3] is True
+    assert elections.tally_due_elections() == []  # closes the box for the guardians
+    ballot_box.open_ballot_box(election=election, shares=SHARES[election.pk][:2])
+    assert elections.tally_due_elections() == []  # the envelopes are open, the count waits
+    assert not Result.objects.exists()
+    with pytest.raises(elections.ElectionError, match="seme"):
+        elections.tally_election(election_id=election.pk)
+    with pytest.raises(elections.ElectionError, match="non corrisponde"):
+        elections.reveal_tie_seed(election=election, seed=SEED + " ", user=None)
+    elections.reveal_tie_seed(election=election, seed=SEED, user=None)
+    assert elections.tally_due_elections() == [election.pk]
+    election.refresh_from_db()
+    drawn = {
+        c.pk: hashlib.sha256(
+            f"{SEED}:{c.last_name}|{c.first_name}|{c.birth_date.isoformat()}".encode()
+        ).hexdigest()
+        for c in (first, second)
+    }
+    winner = min(drawn, key=drawn.get)
+    counted = votes_of(Result.objects.get(election=election))
+    assert counted[winner][3] is True
     assert sum(row[3] for row in counted.values()) == 1
+    assert election.log.filter(action="tie_seed_revealed").get().details == {"seed": SEED}
+    with pytest.raises(elections.ElectionError):
+        elections.reveal_tie_seed(election=election, seed=SEED, user=None)
 
 
 def test_tally_is_idempotent(voted):
@@ -345,3 +371,30 @@ def test_receipt_is_found_with_its_preferences_only_after_the_opening(client, el
     tally(election)
     after = client.post(url, {"ricevuta": cast.receipt}).content.decode()
     assert "registrata" in after and candidates[2].full_name in after
+
+
+def test_gender_rule_with_up_to_four_preferences_counts_in_sql_as_on_the_ballot(election):
+    """Every order of genders a ballot of four preferences can hold, counted by the database
+    and by the rule the voter is shown before casting (and the recount applies)."""
+    import itertools
+
+    election.max_preferences = 4
+    election.save(update_fields=["max_preferences"])
+    women = [CandidateFactory(election=election, gender="F") for _ in range(4)]
+    men = [CandidateFactory(election=election, gender="M") for _ in range(4)]
+    expected_void = 0
+    expected = dict.fromkeys([c.pk for c in women + men], 0)
+    for length in range(1, 5):
+        for genders in itertools.product("FM", repeat=length):
+            pools = {"F": iter(women), "M": iter(men)}
+            chosen = [next(pools[gender]) for gender in genders]
+            vote(election, *chosen)
+            voided = elections.voided_by_gender_rule(list(genders))
+            expected_void += sum(voided)
+            for candidate, void in zip(chosen, voided, strict=True):
+                expected[candidate.pk] += not void
+    close(election)
+    result = tally(election)
+    # FF and MM; FFF and MMM; three or four of one gender among four preferences.
+    assert result.void_preferences == expected_void == 2 + 2 + 12
+    assert {pk: row[0] for pk, row in votes_of(result).items()} == expected
