@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccordiConfig(AppConfig):
     name = "accordi"
     verbose_name = _("Accordi di cittadinanza")
+
+    def ready(self):
+        from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
+
+        STAFF_DOWNLOAD_PERMISSIONS["accordi"] = "accordi.view_attachment"

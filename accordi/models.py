@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from collabcity.files import DOCUMENT_UPLOAD, private_storage
+
 
 class Theme(models.TextChoices):
     GREEN = "verde", _("Cura del verde e dei beni comuni")
@@ -499,7 +501,16 @@ class Attachment(models.Model):
     )
     title = models.CharField(_("titolo"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    # Private whether public or not: a document becomes visible with its agreement, and the
+    # view `attachment` decides for each request.
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_path,
+        storage=private_storage,
+        max_length=300,
+        validators=[DOCUMENT_UPLOAD],
+        help_text=_("PDF, ODT o DOCX, fino a 20 MB."),
+    )
     public = models.BooleanField(
         _("pubblico"),
         default=True,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifiche/", views.inbox, name="inbox"),
     path("notifiche/lette/", views.inbox_mark_read, name="inbox_mark_read"),
     path("healthz", views.healthz, name="healthz"),
+    path("riservati/<path:name>", views.private_file, name="private_file"),
     path("privacy/", views.legal_page, {"page": "privacy"}, name="privacy"),
     path("accessibilita/", views.legal_page, {"page": "accessibility"}, name="accessibility"),
     path("note-legali/", views.legal_page, {"page": "legal_notes"}, name="legal_notes"),

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from centri_sociali.models import Centre
 from consulte.services import current_seats
 from volontariato.permissions import is_coordinator
 
-from . import notifications
+from . import files, notifications
 from .celery import app as celery_app
 from .forms import ProfileForm, QuartiereFinderForm
 from .models import Ambito, Notification, Quartiere
@@ -135,6 +136,20 @@ def _broker_state() -> str:
     except Exception:
         return "unavailable"
     return "ok"
+
+
+@never_cache
+@require_GET
+def private_file(request: HttpRequest, name: str) -> FileResponse:
+    """A file of the private storage, for staff with the permission its folder asks for."""
+    if not files.staff_may_download(request.user, name):
+        raise Http404
+    storage = files.private_storage()
+    try:
+        handle = storage.open(name, "rb")
+    except (FileNotFoundError, SuspiciousFileOperation) as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=name.rsplit("/", 1)[-1])
 
 
 @never_cache

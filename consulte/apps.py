@@ -9,6 +9,11 @@ class ConsulteConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+        from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
+
+        # Only the electoral rolls are private among the consulte's files.
+        STAFF_DOWNLOAD_PERMISSIONS["consulte"] = "consulte.view_rollimport"
+
         from . import elections
 
         def end_anonymous_verifications(sender, request, **kwargs):

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from collabcity.files import DOCUMENT_UPLOAD, ROLL_UPLOAD, private_storage
+
 
 class CouncilQuerySet(models.QuerySet):
     def for_listing(self):
@@ -140,7 +142,11 @@ class Meeting(models.Model):
     agenda = models.TextField(_("ordine del giorno"))
     minutes = models.TextField(_("verbale"), blank=True)
     minutes_file = models.FileField(
-        _("verbale (file)"), upload_to="consulte/verbali/%Y/", blank=True
+        _("verbale (file)"),
+        upload_to="consulte/verbali/%Y/",
+        blank=True,
+        validators=[DOCUMENT_UPLOAD],
+        help_text=_("PDF, ODT o DOCX, fino a 20 MB."),
     )
 
     class Meta:
@@ -163,7 +169,13 @@ class ProgrammingDocument(models.Model):
     )
     title = models.CharField(_("titolo"), max_length=200)
     body = models.TextField(_("testo"))
-    document = models.FileField(_("documento"), upload_to="consulte/patti/%Y/", blank=True)
+    document = models.FileField(
+        _("documento"),
+        upload_to="consulte/patti/%Y/",
+        blank=True,
+        validators=[DOCUMENT_UPLOAD],
+        help_text=_("PDF, ODT o DOCX, fino a 20 MB."),
+    )
     approved_on = models.DateField(_("approvato il"), null=True, blank=True)
     valid_from = models.DateField(_("in vigore dal"), null=True, blank=True)
     valid_until = models.DateField(_("in vigore fino al"), null=True, blank=True)
@@ -200,7 +212,11 @@ class OpinionRequest(models.Model):
     title = models.CharField(_("piano o atto sottoposto"), max_length=250)
     description = models.TextField(_("descrizione della richiesta"))
     document = models.FileField(
-        _("documento del piano"), upload_to="consulte/pareri/richieste/%Y/", blank=True
+        _("documento del piano"),
+        upload_to="consulte/pareri/richieste/%Y/",
+        blank=True,
+        validators=[DOCUMENT_UPLOAD],
+        help_text=_("PDF, ODT o DOCX, fino a 20 MB."),
     )
     requested_on = models.DateField(_("richiesto il"), default=timezone.localdate)
     deadline = models.DateField(_("termine per il parere"))
@@ -458,7 +474,13 @@ class RollImport(models.Model):
     election = models.ForeignKey(
         Election, verbose_name=_("elezione"), on_delete=models.CASCADE, related_name="roll_imports"
     )
-    file = models.FileField(_("file CSV"), upload_to="consulte/liste/%Y/")
+    file = models.FileField(
+        _("file CSV"),
+        upload_to="consulte/liste/%Y/",
+        storage=private_storage,
+        validators=[ROLL_UPLOAD],
+        help_text=_("CSV in UTF-8 esportato dall'anagrafe, fino a 50 MB."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

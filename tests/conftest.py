@@ -30,6 +30,11 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # The cache is the real Redis: rate-limit counters must not leak from one test to the next.
     cache.clear()
@@ -71,26 +76,29 @@ def _demo_city_snapshots(
 ) -> DemoCitySnapshots:
     # Seeded in a transaction that is rolled back: the database stays empty for the other tests.
     # Seeding a second time on top is what every "idempotent" test checks, so it is done once.
-    media_root = tmp_path_factory.mktemp("demo-media")
+    file_roots = {
+        "MEDIA_ROOT": tmp_path_factory.mktemp("demo-media"),
+        "PRIVATE_MEDIA_ROOT": tmp_path_factory.mktemp("demo-private-media"),
+    }
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media_root),
+        override_settings(**file_roots),
         transaction.atomic(),
     ):
         call_command("seed_demo", stdout=io.StringIO())
-        seeded = DatabaseSnapshot.take(connection, media_root)
+        seeded = DatabaseSnapshot.take(connection, file_roots)
         second_output = io.StringIO()
         call_command("seed_demo", stdout=second_output)
-        seeded_again = DatabaseSnapshot.take(connection, media_root)
+        seeded_again = DatabaseSnapshot.take(connection, file_roots)
         transaction.set_rollback(True)
     return DemoCitySnapshots(seeded, seeded_again, second_output.getvalue())
 
 
 @pytest.fixture
 def demo_city(db, settings, tmp_path, _demo_city_snapshots):
-    """The database as `seed_demo` leaves it on an empty one, its files in MEDIA_ROOT."""
+    """The database as `seed_demo` leaves it on an empty one, its files in the media folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    _demo_city_snapshots.seeded.restore(connection, settings.MEDIA_ROOT)
+    _demo_city_snapshots.seeded.restore(connection, settings)
 
 
 @pytest.fixture
@@ -98,7 +106,7 @@ def seed_demo_again(demo_city, settings, _demo_city_snapshots):
     """Call it to have the database as a second `seed_demo` leaves it; returns what it printed."""
 
     def seed_again() -> str:
-        _demo_city_snapshots.seeded_again.restore(connection, settings.MEDIA_ROOT)
+        _demo_city_snapshots.seeded_again.restore(connection, settings)
         return _demo_city_snapshots.second_output
 
     return seed_again

@@ -17,10 +17,11 @@ class DatabaseSnapshot:
     rows_by_table: dict[str, bytes]
     tables: tuple[str, ...]
     sequences: tuple[tuple[str, int], ...]
-    media_root: Path
+    # Setting (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) -> the folder holding the files seeded there.
+    file_roots: dict[str, Path]
 
     @classmethod
-    def take(cls, connection, media_root: Path) -> "DatabaseSnapshot":
+    def take(cls, connection, file_roots: dict[str, Path]) -> "DatabaseSnapshot":
         """What the project's tables and sequences hold now, in `connection`'s transaction."""
         tables = tuple(connection.introspection.django_table_names(only_existing=True))
         rows_by_table = {}
@@ -37,11 +38,12 @@ class DatabaseSnapshot:
                 "FROM pg_sequences WHERE last_value IS NOT NULL"
             )
             sequences = tuple(raw.fetchall())
-        return cls(rows_by_table, tables, sequences, media_root)
+        return cls(rows_by_table, tables, sequences, file_roots)
 
-    def restore(self, connection, media_root: Path) -> None:
+    def restore(self, connection, settings) -> None:
         """Replace what the tables hold with the snapshot (the ids included) and copy its files
-        to `media_root`. Runs in the caller's transaction: a test's rollback undoes it."""
+        to the folders `settings` names. Runs in the caller's transaction: a test's rollback
+        undoes it."""
         # One transaction: the foreign keys are checked once every table is back.
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             raw = cursor.cursor
@@ -64,4 +66,5 @@ class DatabaseSnapshot:
                 raw.execute("SELECT setval(%s, %s)", [sequence, last_value])
         # The content types now carry the snapshot's ids, not those this process cached.
         ContentType.objects.clear_cache()
-        shutil.copytree(self.media_root, media_root, dirs_exist_ok=True)
+        for setting, folder in self.file_roots.items():
+            shutil.copytree(folder, getattr(settings, setting), dirs_exist_ok=True)
