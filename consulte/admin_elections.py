@@ -481,8 +481,15 @@ class CandidateAdmin(admin.ModelAdmin):
             )
 
 
+class IssueCodesActionForm(admin.helpers.ActionForm):
+    reason = forms.CharField(
+        label=_("Motivo (obbligatorio a voto aperto)"), required=False, max_length=200
+    )
+
+
 @admin.register(Elector)
 class ElectorAdmin(admin.ModelAdmin):
+    action_form = IssueCodesActionForm
     list_display = ["last_name", "first_name", "fiscal_code", "birth_date", "quartiere", "election"]
     list_filter = ["election", "quartiere"]
     search_fields = ["fiscal_code", "last_name", "first_name"]
@@ -497,16 +504,12 @@ class ElectorAdmin(admin.ModelAdmin):
             "consulte.change_election"
         )
 
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "reason_field": True}
-        return super().changelist_view(request, extra_context)
-
     def has_add_permission(self, request):
         return False
 
     def _issue(self, request, queryset):
         # While voting is open a code lets its holder vote: elections.issue_credentials asks
-        # for the dedicated permission and a reason (typed in the action bar, "reason").
+        # for the dedicated permission and a reason (typed in the action bar: action_form).
         issued = elections.issue_credentials(
             electors=list(queryset.select_related("election", "quartiere")),
             issued_by=request.user,

@@ -125,6 +125,8 @@ def test_tie_by_lots_waits_for_the_seed_that_matches_the_commitment(election):
         elections.tally_election(election_id=election.pk)
     with pytest.raises(elections.ElectionError, match="non corrisponde"):
         elections.reveal_tie_seed(election=election, seed=SEED + " ", user=None)
+    page = Client().get(election.get_absolute_url()).content.decode()
+    assert election.tie_seed_commitment in page and SEED not in page
     elections.reveal_tie_seed(election=election, seed=SEED, user=None)
     assert elections.tally_due_elections() == [election.pk]
     election.refresh_from_db()
@@ -139,6 +141,8 @@ def test_tie_by_lots_waits_for_the_seed_that_matches_the_commitment(election):
     assert counted[winner][3] is True
     assert sum(row[3] for row in counted.values()) == 1
     assert election.log.filter(action="tie_seed_revealed").get().details == {"seed": SEED}
+    page = Client().get(election.get_absolute_url()).content.decode()
+    assert election.tie_seed_commitment in page and SEED in page
     with pytest.raises(elections.ElectionError):
         elections.reveal_tie_seed(election=election, seed=SEED, user=None)
 

@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from consulte import elections
 from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
 from consulte.models import Ballot, Election, ElectorVote, Envelope
+from tests.e2e.test_accessibility import axe_violations
 
 DEMO_PASSWORD = "collabcity-demo"
 
@@ -81,5 +82,6 @@ def test_same_gender_preferences_are_warned_before_casting(page: Page, live_serv
     warning = page.get_by_role("alert")
     expect(warning).to_contain_text("questa preferenza sarà nulla")
     expect(warning.get_by_role("listitem")).to_have_text([women[1].full_name])
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Modifica le preferenze").click()
     expect(page.get_by_label("Preferenza 2")).to_have_value(str(women[1].pk))
