@@ -52,8 +52,9 @@ FROZEN_AT_OPENING = (
     "min_age",
 )
 # The tie rule and the seed's commitment come before anyone can be a candidate: a draw chosen
-# knowing the candidates could favour one of them.
-FROZEN_AT_NOMINATION = ("tie_rule",)
+# knowing the candidates could favour one of them. The opening of candidacies is fixed with
+# them, or moving it back to the future would unfreeze them.
+FROZEN_AT_NOMINATION = ("nomination_opens_at", "tie_rule")
 
 
 class ElectionForm(forms.ModelForm):
@@ -185,7 +186,9 @@ class ElectionAdmin(admin.ModelAdmin):
             return [*self.form._meta.fields, *self.readonly_fields]
         if obj is not None and obj.has_started:
             return [*FROZEN_AT_OPENING, *self.readonly_fields]
-        if obj is not None and obj.nomination_opens_at <= timezone.now():
+        if obj is not None and (
+            obj.nomination_opens_at <= timezone.now() or obj.candidates.exists()
+        ):
             return [*FROZEN_AT_NOMINATION, *self.readonly_fields]
         return self.readonly_fields
 

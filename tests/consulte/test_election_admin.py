@@ -244,10 +244,21 @@ def test_seed_is_committed_before_candidacies_and_never_stored(staff_client, ele
     election.save()
     page = staff_client.get(url).content.decode()
     assert 'name="tie_rule"' not in page and 'name="draw_seed"' not in page
-    staff_client.post(url, admin_form_data(election, tie_rule="older", draw_seed="x" * 20))
+    later = timezone.localtime(now + datetime.timedelta(hours=12))
+    staff_client.post(
+        url,
+        admin_form_data(
+            election,
+            tie_rule="older",
+            draw_seed="x" * 20,
+            nomination_opens_at_0=later.strftime("%d/%m/%Y"),
+            nomination_opens_at_1=later.strftime("%H:%M:%S"),
+        ),
+    )
     election.refresh_from_db()
     assert election.tie_rule == "lots"
     assert election.tie_seed_commitment == hashlib.sha256(seed.encode()).hexdigest()
+    assert election.nomination_opens_at < now  # not moved back to unfreeze the draw
 
 
 def test_lots_need_a_seed(staff_client, upcoming):
