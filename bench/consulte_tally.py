@@ -58,8 +58,8 @@ def run(ballots: int) -> None:
         )
         cursor.execute(
             f"""
-            INSERT INTO {ElectorVote._meta.db_table} (election_id, elector_id, channel, hour, desk)
-            SELECT %s, e.id, 'online', date_trunc('hour', now()), ''
+            INSERT INTO {ElectorVote._meta.db_table} (election_id, elector_id, channel, hour)
+            SELECT %s, e.id, 'online', date_trunc('hour', now())
             FROM {Elector._meta.db_table} e WHERE e.election_id = %s AND e.fiscal_code LIKE 'E%%'
             """,
             [election.pk, election.pk],
@@ -163,8 +163,8 @@ def run_opening(envelopes: int) -> None:
         )
         cursor.execute(
             f"""
-            INSERT INTO {ElectorVote._meta.db_table} (election_id, elector_id, channel, hour, desk)
-            SELECT %s, e.id, 'online', date_trunc('hour', now()), ''
+            INSERT INTO {ElectorVote._meta.db_table} (election_id, elector_id, channel, hour)
+            SELECT %s, e.id, 'online', date_trunc('hour', now())
             FROM {Elector._meta.db_table} e WHERE e.election_id = %s AND e.fiscal_code LIKE 'B%%'
             """,
             [election.pk, election.pk],
