@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from collabcity.files import DOCUMENT_UPLOAD, private_storage
+from collabcity.files import document_field, private_storage
 
 
 class Theme(models.TextChoices):
@@ -503,13 +503,8 @@ class Attachment(models.Model):
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     # Private whether public or not: a document becomes visible with its agreement, and the
     # view `attachment` decides for each request.
-    file = models.FileField(
-        _("file"),
-        upload_to=attachment_path,
-        storage=private_storage,
-        max_length=300,
-        validators=[DOCUMENT_UPLOAD],
-        help_text=_("PDF, ODT o DOCX, fino a 20 MB."),
+    file = document_field(
+        _("file"), upload_to=attachment_path, storage=private_storage, max_length=300
     )
     public = models.BooleanField(
         _("pubblico"),

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,18 @@ class UploadRule:
 
 # PDF, or the OpenDocument / Office formats (ZIP containers) the Comune's offices produce.
 DOCUMENT_UPLOAD = UploadRule(max_mb=20, extensions=("pdf", "odt", "docx"), kind="document")
+
+
+def document_field(verbose_name, **options) -> models.FileField:
+    """A file field for documents: the upload rule and the help text that states it."""
+    return models.FileField(
+        verbose_name,
+        validators=[DOCUMENT_UPLOAD],
+        help_text=_("PDF, ODT o DOCX, fino a 20 MB."),
+        **options,
+    )
+
+
 # The civil registry's export: about 100 bytes per elector, a whole city well under the limit.
 ROLL_UPLOAD = UploadRule(max_mb=50, extensions=("csv", "txt"), kind="text")
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from collabcity.files import DOCUMENT_UPLOAD, ROLL_UPLOAD, private_storage
+from collabcity.files import ROLL_UPLOAD, document_field, private_storage
 
 
 class CouncilQuerySet(models.QuerySet):
@@ -141,13 +141,7 @@ class Meeting(models.Model):
     place = models.CharField(_("luogo"), max_length=200)
     agenda = models.TextField(_("ordine del giorno"))
     minutes = models.TextField(_("verbale"), blank=True)
-    minutes_file = models.FileField(
-        _("verbale (file)"),
-        upload_to="consulte/verbali/%Y/",
-        blank=True,
-        validators=[DOCUMENT_UPLOAD],
-        help_text=_("PDF, ODT o DOCX, fino a 20 MB."),
-    )
+    minutes_file = document_field(_("verbale (file)"), upload_to="consulte/verbali/%Y/", blank=True)
 
     class Meta:
         verbose_name = _("riunione")
@@ -169,13 +163,7 @@ class ProgrammingDocument(models.Model):
     )
     title = models.CharField(_("titolo"), max_length=200)
     body = models.TextField(_("testo"))
-    document = models.FileField(
-        _("documento"),
-        upload_to="consulte/patti/%Y/",
-        blank=True,
-        validators=[DOCUMENT_UPLOAD],
-        help_text=_("PDF, ODT o DOCX, fino a 20 MB."),
-    )
+    document = document_field(_("documento"), upload_to="consulte/patti/%Y/", blank=True)
     approved_on = models.DateField(_("approvato il"), null=True, blank=True)
     valid_from = models.DateField(_("in vigore dal"), null=True, blank=True)
     valid_until = models.DateField(_("in vigore fino al"), null=True, blank=True)
@@ -211,12 +199,8 @@ class OpinionRequest(models.Model):
     )
     title = models.CharField(_("piano o atto sottoposto"), max_length=250)
     description = models.TextField(_("descrizione della richiesta"))
-    document = models.FileField(
-        _("documento del piano"),
-        upload_to="consulte/pareri/richieste/%Y/",
-        blank=True,
-        validators=[DOCUMENT_UPLOAD],
-        help_text=_("PDF, ODT o DOCX, fino a 20 MB."),
+    document = document_field(
+        _("documento del piano"), upload_to="consulte/pareri/richieste/%Y/", blank=True
     )
     requested_on = models.DateField(_("richiesto il"), default=timezone.localdate)
     deadline = models.DateField(_("termine per il parere"))
