@@ -40,6 +40,7 @@ import hashlib
 import random
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -593,11 +594,11 @@ def voided_by_gender_rule(genders: list[str]) -> list[bool]:
     in municipal elections, L. 215/2012); with three, only a third of the same gender is (as
     in European elections, L. 65/2014). `online_counts` and the recount apply the same rule.
     """
-    written: dict[str, int] = {}
+    written: Counter[str] = Counter()
     voided = []
     for gender in genders:
-        voided.append(2 * written.get(gender, 0) >= len(genders))
-        written[gender] = written.get(gender, 0) + 1
+        voided.append(2 * written[gender] >= len(genders))
+        written[gender] += 1
     return voided
 
 
@@ -1063,12 +1064,12 @@ def online_counts(election: Election) -> tuple[dict[int, int], int]:
     totals = dict(
         preferences.values("candidate_id").annotate(n=Count("pk")).values_list("candidate_id", "n")
     )
-    voided = _voided_by_gender_rule(election) if election.gender_balance else {}
+    voided = _voided_per_candidate(election) if election.gender_balance else {}
     counts = {pk: n - voided.get(pk, 0) for pk, n in totals.items()}
     return counts, sum(voided.values())
 
 
-def _voided_by_gender_rule(election: Election) -> dict[int, int]:
+def _voided_per_candidate(election: Election) -> dict[int, int]:
     """Preferences voided by `voided_by_gender_rule`, per candidate.
 
     A preference is void when the preferences of its gender written before it on the ballot
