@@ -203,7 +203,8 @@ class ElectionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if form.cleaned_data.get("draw_seed"):
+        # A seed typed with another tie rule commits nothing (clean() ignores it).
+        if form.cleaned_data.get("draw_seed") and obj.tie_rule == Election.TieRule.LOTS:
             elections.log_action(
                 election=obj,
                 actor=request.user,
