@@ -7,6 +7,14 @@ class AccordiConfig(AppConfig):
     verbose_name = _("Accordi di cittadinanza")
 
     def ready(self):
+        from collabcity import registry
+
+        from . import demo
+
+        registry.register_demo(
+            registry.DemoLoader(app_label="accordi", load=demo.load, after=("centri_sociali",))
+        )
+
         from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
 
         STAFF_DOWNLOAD_PERMISSIONS["accordi"] = "accordi.view_attachment"

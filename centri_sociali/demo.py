@@ -17,9 +17,9 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
-from collabcity.models import User
+from collabcity.models import Organisation, Quartiere, User
 
-from . import recurrence, services
+from . import city_data, recurrence, services
 from .models import Activity, Centre, CentreFollow, Facility, Occurrence, OpeningHours, Room
 
 # Approximate middle of each quartiere that has a centre (Reggio Emilia is around 44.698,
@@ -120,8 +120,13 @@ WEEKLY_BLOCKS = [(time(9, 0), 150), (time(15, 0), 150), (time(18, 0), 90), (time
 MONDAY_TO_FRIDAY = [0, 1, 2, 3, 4]
 
 
+DEMO_MANAGED_CENTRE = "Centro sociale Orologio"
+DEMO_MANAGER_EMAIL = "gestore@demo.collabcity.it"
+
+
 def load(command) -> None:
     """Create or update this programme's demo content; `command` is the running seed_demo."""
+    load_centres()
     facilities = [
         Facility.objects.update_or_create(slug=slugify(name), defaults={"name": name})[0]
         for name in FACILITIES
@@ -138,6 +143,27 @@ def load(command) -> None:
         count += load_calendar(centre, rng, season_start, season_end, today)
     load_people()
     command.stdout.write(f"Centri sociali: {count} attività nel calendario dimostrativo.")
+
+
+def load_centres() -> None:
+    """The centres of the city (city_data.CENTRES) and the demo manager's own centre."""
+    for entry in city_data.CENTRES:
+        organisation = (
+            Organisation.objects.get(name=entry["organisation"]) if entry["organisation"] else None
+        )
+        Centre.objects.update_or_create(
+            name=entry["name"],
+            defaults={
+                "slug": slugify(entry["name"]),
+                "kind": entry["kind"],
+                "address": entry["address"],
+                "quartiere": Quartiere.objects.get(name=entry["quartiere"]),
+                "organisation": organisation,
+            },
+        )
+    manager = User.objects.filter(email=DEMO_MANAGER_EMAIL).first()
+    if manager is not None:
+        Centre.objects.get(name=DEMO_MANAGED_CENTRE).managers.add(manager)
 
 
 def load_centre(centre: Centre, rng: random.Random, facilities: list[Facility], index: int):

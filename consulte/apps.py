@@ -7,6 +7,14 @@ class ConsulteConfig(AppConfig):
     verbose_name = _("Consulte di quartiere")
 
     def ready(self):
+        from collabcity import registry
+
+        from . import demo
+
+        registry.register_demo(
+            registry.DemoLoader(app_label="consulte", load=demo.load, after=("volontariato",))
+        )
+
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
         from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class VolontariatoConfig(AppConfig):
     name = "volontariato"
     verbose_name = _("Volontariato civico")
+
+    def ready(self):
+        from collabcity import registry
+
+        from . import demo
+
+        registry.register_demo(
+            registry.DemoLoader(
+                app_label="volontariato", load=demo.load, after=("centri_sociali", "accordi")
+            )
+        )

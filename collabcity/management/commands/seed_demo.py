@@ -1,15 +1,12 @@
 """Load the city of Reggio Emilia and one demo account per role; safe to run again."""
 
-from importlib import import_module
-
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from centri_sociali.models import Centre
-from collabcity import city_data
+from collabcity import city_data, registry
 from collabcity.models import Ambito, Organisation, Quartiere, User
 from collabcity.roles import Role
 from collabcity.services import assign_role
@@ -26,11 +23,7 @@ DEMO_ACCOUNTS = [
     ("coordinatore@demo.collabcity.it", "Carlo", "Coordinatore", Role.VOLUNTEER_COORDINATOR, False),
     ("cittadina@demo.collabcity.it", "Chiara", "Cittadina", None, False),
 ]
-DEMO_MANAGED_CENTRE = "Centro sociale Orologio"
 DEMO_HOME_QUARTIERE = "Orologio"
-# Each programme loads its own demo content after the city and the accounts, in this order
-# (volunteering links to centres and agreements): `<app>.demo.load(command)`.
-PROGRAMME_DEMOS = ("centri_sociali", "accordi", "volontariato", "consulte")
 
 
 def demo_account(*, email: str, first_name: str, last_name: str, superuser: bool = False) -> User:
@@ -55,7 +48,7 @@ def demo_account(*, email: str, first_name: str, last_name: str, superuser: bool
 
 
 class Command(BaseCommand):
-    help = "Carica i quartieri, i centri sociali, le organizzazioni e gli account dimostrativi."
+    help = "Carica la città, gli account dimostrativi e i contenuti di ogni programma."
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
@@ -65,8 +58,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.load_city()
             accounts = self.load_accounts()
-            for app in PROGRAMME_DEMOS:
-                import_module(f"{app}.demo").load(self)
+            # Each programme loads its own content after the city and the accounts, in the
+            # order its registration asks (see collabcity.registry.DemoLoader).
+            for loader in registry.demo_loaders():
+                loader.load(self)
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi caricati."))
         self.stdout.write(f"Account dimostrativi (password per tutti: {DEMO_PASSWORD}):")
         for email, label in accounts:
@@ -91,22 +86,6 @@ class Command(BaseCommand):
                     "description": entry.get("description", ""),
                 },
             )
-        for entry in city_data.CENTRES:
-            organisation = (
-                Organisation.objects.get(name=entry["organisation"])
-                if entry["organisation"]
-                else None
-            )
-            Centre.objects.update_or_create(
-                name=entry["name"],
-                defaults={
-                    "slug": slugify(entry["name"]),
-                    "kind": entry["kind"],
-                    "address": entry["address"],
-                    "quartiere": Quartiere.objects.get(name=entry["quartiere"]),
-                    "organisation": organisation,
-                },
-            )
 
     def load_accounts(self) -> list[tuple[str, str]]:
         printed = []
@@ -116,8 +95,6 @@ class Command(BaseCommand):
             )
             if role:
                 assign_role(user=user, role=role)
-            if role == Role.CENTRE_MANAGER:
-                Centre.objects.get(name=DEMO_MANAGED_CENTRE).managers.add(user)
             label = "amministratore" if superuser else (role.label if role else "cittadina")
             printed.append((email, str(label)))
         return printed

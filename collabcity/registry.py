@@ -1,0 +1,139 @@
+"""Where the programmes plug into the core.
+
+The core (this package) imports no programme. Each programme app registers, from its
+`AppConfig.ready()`, what it adds to the shared pages and services: sections of the home,
+quartiere and profile pages, its periodic tasks, its notification topics, its roles'
+permissions and its demo content. Adding a programme then touches no core file.
+
+Registrations are plain module-level lists filled once at start-up, like Django's own admin
+site registry; readers get them sorted by `order` so the pages do not depend on the order of
+INSTALLED_APPS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A block of a core page: a template rendered with what `context` returns.
+
+    `context` receives the request (and, on the quartiere page, the quartiere); returning None
+    leaves the section out, e.g. when the programme has nothing to show there.
+    """
+
+    app_label: str
+    template: str
+    context: Callable[..., dict[str, Any] | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class WorkingArea:
+    """A link on the profile page to where a person works for the city."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A kind of notification a person can keep or stop receiving by e-mail."""
+
+    code: str
+    label: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """A programme's demo content: `load(command)` must be idempotent."""
+
+    app_label: str
+    load: Callable[[Any], None]
+    after: tuple[str, ...] = ()
+
+
+@dataclass
+class Registry:
+    home_sections: list[PageSection] = field(default_factory=list)
+    quartiere_sections: list[PageSection] = field(default_factory=list)
+    working_areas: list[Callable[[Any], Iterable[WorkingArea]]] = field(default_factory=list)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    demo_loaders: list[DemoLoader] = field(default_factory=list)
+
+
+registry = Registry()
+
+
+def register_home_section(section: PageSection) -> None:
+    registry.home_sections.append(section)
+
+
+def register_quartiere_section(section: PageSection) -> None:
+    registry.quartiere_sections.append(section)
+
+
+def register_working_areas(areas_for_user: Callable[[Any], Iterable[WorkingArea]]) -> None:
+    """`areas_for_user(user)` yields the WorkingArea links this person's seats and roles open."""
+    registry.working_areas.append(areas_for_user)
+
+
+def register_topic(topic: Topic) -> None:
+    registry.topics[topic.code] = topic
+
+
+def register_demo(loader: DemoLoader) -> None:
+    registry.demo_loaders.append(loader)
+
+
+def register_periodic_tasks(schedule: dict[str, dict[str, Any]]) -> None:
+    """Add a programme's Celery beat entries (the `beat_schedule` format)."""
+    from .celery import app
+
+    app.conf.beat_schedule = {**app.conf.beat_schedule, **schedule}
+
+
+def sections(kind: str) -> list[PageSection]:
+    found = {"home": registry.home_sections, "quartiere": registry.quartiere_sections}[kind]
+    return sorted(found, key=lambda section: (section.order, section.app_label))
+
+
+def render_sections(kind: str, request: HttpRequest, *args: Any) -> list[tuple[str, dict]]:
+    """(template, context) of each registered section that has something to show."""
+    rendered = []
+    for section in sections(kind):
+        context = section.context(request, *args)
+        if context is not None:
+            rendered.append((section.template, context))
+    return rendered
+
+
+def working_areas(user) -> list[WorkingArea]:
+    return [area for areas_for_user in registry.working_areas for area in areas_for_user(user)]
+
+
+def topics() -> list[Topic]:
+    return sorted(registry.topics.values(), key=lambda topic: (topic.order, topic.code))
+
+
+def demo_loaders() -> list[DemoLoader]:
+    """The demo loaders, each after the programmes it names in `after`."""
+    pending = {loader.app_label: loader for loader in registry.demo_loaders}
+    ordered: list[DemoLoader] = []
+    while pending:
+        ready = sorted(
+            label
+            for label, loader in pending.items()
+            if all(dependency not in pending for dependency in loader.after)
+        )
+        if not ready:
+            raise RuntimeError(f"Demo loaders wait on each other: {sorted(pending)}")
+        for label in ready:
+            ordered.append(pending.pop(label))
+    return ordered
