@@ -9,8 +9,9 @@ class AccordiConfig(AppConfig):
     def ready(self):
         from collabcity import registry
 
-        from . import demo
+        from . import demo, portal
 
+        portal.register()
         registry.register_demo(
             registry.DemoLoader(app_label="accordi", load=demo.load, after=("centri_sociali",))
         )

@@ -104,13 +104,19 @@ def sections(kind: str) -> list[PageSection]:
     return sorted(found, key=lambda section: (section.order, section.app_label))
 
 
-def render_sections(kind: str, request: HttpRequest, *args: Any) -> list[tuple[str, dict]]:
-    """(template, context) of each registered section that has something to show."""
+@dataclass(frozen=True)
+class RenderedSection:
+    template: str
+    context: dict[str, Any]
+
+
+def render_sections(kind: str, request: HttpRequest, *args: Any) -> list[RenderedSection]:
+    """The registered sections of a page that have something to show, in order."""
     rendered = []
     for section in sections(kind):
         context = section.context(request, *args)
         if context is not None:
-            rendered.append((section.template, context))
+            rendered.append(RenderedSection(section.template, context))
     return rendered
 
 

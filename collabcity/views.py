@@ -6,21 +6,14 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accordi.models import Agreement
-from centri_sociali.models import Centre
-from consulte.services import current_seats
-from volontariato.permissions import is_coordinator
-
-from . import files, notifications
+from . import files, notifications, registry
 from .celery import app as celery_app
 from .forms import ProfileForm, QuartiereFinderForm
 from .models import Ambito, Notification, Quartiere
-from .roles import Role
 
 INBOX_PAGE_SIZE = 20
 
@@ -32,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "finder": QuartiereFinderForm(),
             "ambiti": Ambito.objects.with_quartieri(),
-            "centre_count": Centre.objects.filter(kind=Centre.Kind.CENTRO_SOCIALE).count(),
+            "programmes": registry.render_sections("home", request),
         },
     )
 
@@ -69,9 +62,8 @@ def quartiere_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "quartiere": quartiere,
             "neighbours": quartiere.ambito.quartieri.exclude(pk=quartiere.pk).order_by("name"),
-            "centres": Centre.objects.for_listing().filter(quartiere=quartiere),
             "organisations": quartiere.organisations.order_by("name"),
-            "agreements": Agreement.objects.public().filter(quartieri=quartiere),
+            "programmes": registry.render_sections("quartiere", request, quartiere),
         },
     )
 
@@ -88,22 +80,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collabcity/profile.html",
-        {"form": form, "working_areas": working_areas(request.user)},
+        {"form": form, "working_areas": registry.working_areas(request.user)},
     )
-
-
-def working_areas(user) -> list[tuple[str, str]]:
-    """The pages where this person works for the city, by the seats and roles they hold."""
-    areas = []
-    if current_seats(user=user).exists():
-        areas.append((_("La mia consulta: i pareri da scrivere"), reverse("consulte:council_mine")))
-    if Centre.objects.managed_by(user).exists():
-        areas.append((_("Gestione del centro sociale"), reverse("centri_sociali:manage_index")))
-    if is_coordinator(user):
-        areas.append((_("Coordinamento dei volontari"), reverse("volontariato:coordination")))
-    if user.has_role(Role.POLL_WORKER):
-        areas.append((_("Punto voto: le elezioni"), reverse("consulte:election_list")))
-    return areas
 
 
 @login_required

@@ -1,0 +1,39 @@
+"""What the centri sociali add to the portal's shared pages (see collabcity.registry)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from collabcity import registry
+
+from .models import Centre
+
+
+def home_card(request) -> dict:
+    return {"centre_count": Centre.objects.filter(kind=Centre.Kind.CENTRO_SOCIALE).count()}
+
+
+def quartiere_section(request, quartiere) -> dict:
+    return {"centres": Centre.objects.for_listing().filter(quartiere=quartiere)}
+
+
+def working_areas(user):
+    yield registry.WorkingArea(
+        _("Le mie iscrizioni alle attività dei centri sociali"),
+        reverse("centri_sociali:my_registrations"),
+    )
+    if Centre.objects.managed_by(user).exists():
+        yield registry.WorkingArea(
+            _("Gestione del centro sociale"), reverse("centri_sociali:manage_index")
+        )
+
+
+def register() -> None:
+    registry.register_home_section(
+        registry.PageSection("centri_sociali", "centri_sociali/home_card.html", home_card, 30)
+    )
+    registry.register_quartiere_section(
+        registry.PageSection(
+            "centri_sociali", "centri_sociali/quartiere_section.html", quartiere_section, 20
+        )
+    )
+    registry.register_working_areas(working_areas)

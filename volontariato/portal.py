@@ -1,0 +1,25 @@
+"""What volontariato adds to the portal's shared pages (see collabcity.registry)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from collabcity import registry
+
+from .permissions import is_coordinator
+
+
+def working_areas(user):
+    yield registry.WorkingArea(
+        _("Il mio volontariato civico"), reverse("volontariato:my_volunteering")
+    )
+    if is_coordinator(user):
+        yield registry.WorkingArea(
+            _("Coordinamento dei volontari"), reverse("volontariato:coordination")
+        )
+
+
+def register() -> None:
+    registry.register_home_section(
+        registry.PageSection("volontariato", "volontariato/home_card.html", lambda request: {}, 40)
+    )
+    registry.register_working_areas(working_areas)
