@@ -1,4 +1,4 @@
-"""Periodic tasks of this app, merged into CELERY_BEAT_SCHEDULE by the settings."""
+"""Periodic tasks of this app, registered with the Celery app from AppConfig.ready()."""
 
 from celery.schedules import crontab
 

@@ -7,11 +7,6 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-import accordi.schedule
-import centri_sociali.schedule
-import consulte.schedule
-import volontariato.schedule
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -232,16 +227,13 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Each app declares its periodic tasks in its own schedule.py (plain data, no Django imports).
+# The core's periodic tasks; each programme adds its own from AppConfig.ready()
+# (collabcity.registry.register_periodic_tasks).
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {
         "task": "collabcity.tasks.deliver_pending_notifications",
         "schedule": 60.0,
     },
-    **consulte.schedule.BEAT_SCHEDULE,
-    **accordi.schedule.BEAT_SCHEDULE,
-    **centri_sociali.schedule.BEAT_SCHEDULE,
-    **volontariato.schedule.BEAT_SCHEDULE,
 }
 
 EMAIL_BACKEND = os.environ.get(

@@ -9,9 +9,10 @@ class ConsulteConfig(AppConfig):
     def ready(self):
         from collabcity import registry
 
-        from . import demo, portal
+        from . import demo, portal, schedule
 
         portal.register()
+        registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
         registry.register_demo(
             registry.DemoLoader(app_label="consulte", load=demo.load, after=("volontariato",))
         )

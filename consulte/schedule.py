@@ -1,4 +1,4 @@
-"""Periodic tasks of this app, merged into CELERY_BEAT_SCHEDULE by the settings."""
+"""Periodic tasks of this app, registered with the Celery app from AppConfig.ready()."""
 
 BEAT_SCHEDULE: dict[str, dict] = {
     # Every minute: the tally starts within a minute of the close.

@@ -9,9 +9,10 @@ class VolontariatoConfig(AppConfig):
     def ready(self):
         from collabcity import registry
 
-        from . import demo, portal
+        from . import demo, portal, schedule
 
         portal.register()
+        registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
         registry.register_demo(
             registry.DemoLoader(
                 app_label="volontariato", load=demo.load, after=("centri_sociali", "accordi")

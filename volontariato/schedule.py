@@ -1,4 +1,4 @@
-"""Periodic tasks of this app, merged into CELERY_BEAT_SCHEDULE by the settings."""
+"""Periodic tasks of this app, registered with the Celery app from AppConfig.ready()."""
 
 # Every quarter of an hour: a reminder goes out between 24 h and 23 h 45 before the shift.
 # Both tasks record what they sent, so a run that overlaps another sends nothing twice.

@@ -1,11 +1,11 @@
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.utils import timezone
 
 from accordi import services, tasks
 from accordi.models import Reminder, Status, StatusChange
+from collabcity.celery import app as celery_app
 from collabcity.models import Notification
 from tests.factories import UserFactory
 
@@ -119,5 +119,5 @@ def test_the_celery_task_runs_the_daily_work(db, staff_user):
 
 
 def test_the_daily_task_is_scheduled():
-    entry = settings.CELERY_BEAT_SCHEDULE["accordi-daily"]
+    entry = celery_app.conf.beat_schedule["accordi-daily"]
     assert entry["task"] == tasks.daily.name
