@@ -12,6 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from collabcity.files import document_field, private_storage
 
+# The notifications of this programme, registered as a topic in portal.py.
+NOTIFICATION_TOPIC = "agreements"
+
 
 class Theme(models.TextChoices):
     GREEN = "verde", _("Cura del verde e dei beni comuni")

@@ -1,8 +1,10 @@
 """What the accordi add to the portal's shared pages (see collabcity.registry)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from collabcity import registry
 
-from .models import Agreement
+from .models import NOTIFICATION_TOPIC, Agreement
 
 
 def quartiere_section(request, quartiere) -> dict:
@@ -10,6 +12,7 @@ def quartiere_section(request, quartiere) -> dict:
 
 
 def register() -> None:
+    registry.register_topic(registry.Topic(NOTIFICATION_TOPIC, _("Accordi di cittadinanza"), 20))
     registry.register_home_section(
         registry.PageSection("accordi", "accordi/home_card.html", lambda request: {}, 20)
     )

@@ -12,11 +12,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from collabcity.models import Notification, User
+from collabcity.models import User
 from collabcity.notifications import notify
 from collabcity.roles import Role
 
-from .models import Agreement, Comment, Party, Reminder, Status, StatusChange
+from .models import NOTIFICATION_TOPIC, Agreement, Comment, Party, Reminder, Status, StatusChange
 
 logger = logging.getLogger(__name__)
 
@@ -188,9 +188,7 @@ def _notify_parties(agreement: Agreement, change: StatusChange) -> None:
     if change.note:
         body += "\n\n" + _("Nota: %(note)s") % {"note": change.note}
     for user in representatives:
-        notify(
-            recipient=user, topic=Notification.Topic.AGREEMENTS, subject=subject, body=body, url=url
-        )
+        notify(recipient=user, topic=NOTIFICATION_TOPIC, subject=subject, body=body, url=url)
 
 
 def representative_party(agreement: Agreement, user: User) -> Party | None:
@@ -232,7 +230,7 @@ def _notify_officer(agreement: Agreement, comment: Comment) -> None:
         return
     notify(
         recipient=opened.by,
-        topic=Notification.Topic.AGREEMENTS,
+        topic=NOTIFICATION_TOPIC,
         subject=_("Nuovo commento sull'accordo «%(title)s»") % {"title": agreement.title},
         body=_("%(party)s ha commentato la bozza:\n\n%(body)s")
         % {"party": comment.party.display_name, "body": comment.body},
@@ -355,7 +353,7 @@ def _remind(staff: list[User], reminder: Reminder, subject: str, body: str) -> i
             for user in staff:
                 notify(
                     recipient=user,
-                    topic=Notification.Topic.AGREEMENTS,
+                    topic=NOTIFICATION_TOPIC,
                     subject=subject,
                     body=body,
                     url=url,

@@ -7,6 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The notifications of this programme, registered as a topic in portal.py.
+NOTIFICATION_TOPIC = "calendar"
+
 
 class Facility(models.Model):
     """Something a centre offers besides its rooms: a bar, a garden, a lift, Wi-Fi."""

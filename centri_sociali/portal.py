@@ -2,10 +2,11 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from collabcity import registry
 
-from .models import Centre
+from .models import NOTIFICATION_TOPIC, Centre
 
 
 def home_card(request) -> dict:
@@ -28,6 +29,9 @@ def working_areas(user):
 
 
 def register() -> None:
+    registry.register_topic(
+        registry.Topic(NOTIFICATION_TOPIC, gettext_lazy("Attività dei centri sociali"), 30)
+    )
     registry.register_home_section(
         registry.PageSection("centri_sociali", "centri_sociali/home_card.html", home_card, 30)
     )

@@ -12,11 +12,20 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from collabcity.models import Notification, User
+from collabcity.models import User
 from collabcity.notifications import notify
 
 from . import recurrence
-from .models import MAX_DURATION, Activity, Centre, CentreFollow, Occurrence, Registration, Room
+from .models import (
+    MAX_DURATION,
+    NOTIFICATION_TOPIC,
+    Activity,
+    Centre,
+    CentreFollow,
+    Occurrence,
+    Registration,
+    Room,
+)
 from .recurrence import Slot
 
 # How far ahead a series may be planned: it bounds the room-clash check and the feeds.
@@ -424,7 +433,7 @@ def _notify_change(occurrence: Occurrence, *, subject: str, body: str) -> None:
     for recipient in recipients:
         notify(
             recipient=recipient,
-            topic=Notification.Topic.CALENDAR,
+            topic=NOTIFICATION_TOPIC,
             subject=subject,
             body=body,
             url=url,
@@ -488,7 +497,7 @@ def _promote_waiting(occurrence: Occurrence) -> list[Registration]:
         registration.save(update_fields=["status", "promoted_at"])
         notify(
             recipient=registration.user,
-            topic=Notification.Topic.CALENDAR,
+            topic=NOTIFICATION_TOPIC,
             subject=_("Si è liberato un posto: %(title)s") % {"title": activity.title},
             body=_(
                 "Eri in lista d'attesa per «%(title)s» al %(centre)s, %(when)s: "

@@ -3,7 +3,19 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .forms import HTTPS_URL_FIELDS
-from .models import Ambito, Notification, Organisation, Quartiere, User
+from .models import Ambito, MutedTopic, Notification, Organisation, Quartiere, User
+
+
+class MutedTopicInline(admin.TabularInline):
+    # The person's own choice, made on the profile page: staff read it, never change it.
+    model = MutedTopic
+    fields = ["topic"]
+    readonly_fields = ["topic"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -19,13 +31,8 @@ class UserAdmin(DjangoUserAdmin):
         (
             _("Preferenze di notifica"),
             {
-                "fields": [
-                    "email_notifications",
-                    "notify_elections",
-                    "notify_calendar",
-                    "notify_agreements",
-                    "notify_volunteering",
-                ]
+                "fields": ["email_notifications"],
+                "description": _("Gli argomenti senza e-mail si vedono in fondo alla pagina."),
             },
         ),
         (
@@ -34,6 +41,7 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Date"), {"fields": ["last_login", "date_joined"]}),
     ]
+    inlines = [MutedTopicInline]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]

@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Quartiere, User
+from . import registry
+from .models import MutedTopic, Quartiere, User
 
 # Web addresses typed without a scheme are https (Django 6's default, chosen now): for admin
 # `formfield_overrides` and for model forms' `formfield_callback`.
@@ -66,6 +67,33 @@ class ProfileForm(forms.ModelForm):
         # The select's options carry slugs, while a ModelForm's initial value is the pk.
         if self.instance.quartiere_id:
             self.initial["quartiere"] = self.instance.quartiere.slug
+        muted = set(self.instance.muted_topics.values_list("topic", flat=True))
+        for topic in registry.topics():
+            self.fields[self.topic_field_name(topic)] = forms.BooleanField(
+                label=topic.label, required=False, initial=topic.code not in muted
+            )
+
+    @staticmethod
+    def topic_field_name(topic: registry.Topic) -> str:
+        return f"topic_{topic.code}"
+
+    def topic_fields(self) -> list[forms.BoundField]:
+        """The per-topic e-mail switches, one for each topic the programmes register."""
+        return [self[self.topic_field_name(topic)] for topic in registry.topics()]
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            muted = [
+                topic.code
+                for topic in registry.topics()
+                if not self.cleaned_data[self.topic_field_name(topic)]
+            ]
+            user.muted_topics.exclude(topic__in=muted).delete()
+            MutedTopic.objects.bulk_create(
+                [MutedTopic(user=user, topic=code) for code in muted], ignore_conflicts=True
+            )
+        return user
 
     class Meta:
         model = User
@@ -74,8 +102,4 @@ class ProfileForm(forms.ModelForm):
             "last_name",
             "quartiere",
             "email_notifications",
-            "notify_elections",
-            "notify_calendar",
-            "notify_agreements",
-            "notify_volunteering",
         ]

@@ -6,7 +6,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def opted_in_to(self, topic: str):
+        """People who have not turned the topic's e-mails off in their profile."""
+        return self.exclude(muted_topics__topic=topic)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
@@ -46,10 +52,6 @@ class User(AbstractUser):
         default=True,
         help_text=_("Le notifiche arrivano sempre nella tua casella del portale."),
     )
-    notify_elections = models.BooleanField(_("elezioni e consulte"), default=True)
-    notify_calendar = models.BooleanField(_("attività dei centri sociali"), default=True)
-    notify_agreements = models.BooleanField(_("accordi di cittadinanza"), default=True)
-    notify_volunteering = models.BooleanField(_("volontariato civico"), default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -66,6 +68,9 @@ class User(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         return self.is_active and (self.is_superuser or self.groups.filter(name=role).exists())
+
+    def has_muted(self, topic: str) -> bool:
+        return self.muted_topics.filter(topic=topic).exists()
 
 
 class AmbitoQuerySet(models.QuerySet):
@@ -180,12 +185,8 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     """Outbox row: written with the event that causes it, delivered later by Celery."""
 
-    class Topic(models.TextChoices):
-        ACCOUNT = "account", _("Account")
-        ELECTIONS = "elections", _("Elezioni e consulte")
-        CALENDAR = "calendar", _("Attività dei centri sociali")
-        AGREEMENTS = "agreements", _("Accordi di cittadinanza")
-        VOLUNTEERING = "volunteering", _("Volontariato civico")
+    # The core's own topic; each programme registers its topics (collabcity.registry.Topic).
+    ACCOUNT_TOPIC = "account"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -193,7 +194,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    topic = models.CharField(_("argomento"), max_length=20, choices=Topic.choices)
+    topic = models.CharField(_("argomento"), max_length=20)
     subject = models.CharField(_("oggetto"), max_length=200)
     body = models.TextField(_("testo"))
     url = models.CharField(_("collegamento"), max_length=500, blank=True)
@@ -203,6 +204,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("letta il"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentativi di consegna"), default=0)
     last_error = models.TextField(_("ultimo errore"), blank=True)
+    # What makes a notification one of a kind for its recipient (e.g. "election:7:opened"):
+    # the unique constraint, not a flag checked beforehand, makes "send once" hold under
+    # concurrent senders and re-run tasks.
+    once_key = models.CharField(_("chiave di invio unico"), max_length=200, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -218,6 +223,13 @@ class Notification(models.Model):
                 name="notification_pending",
             ),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "once_key"],
+                condition=~models.Q(once_key=""),
+                name="notification_sent_once",
+            ),
+        ]
 
     def __str__(self):
         return self.subject
@@ -227,11 +239,28 @@ class Notification(models.Model):
         return self.delivered_at is not None
 
     def wants_email(self) -> bool:
-        topic_preference = {
-            self.Topic.ACCOUNT: True,
-            self.Topic.ELECTIONS: self.recipient.notify_elections,
-            self.Topic.CALENDAR: self.recipient.notify_calendar,
-            self.Topic.AGREEMENTS: self.recipient.notify_agreements,
-            self.Topic.VOLUNTEERING: self.recipient.notify_volunteering,
-        }
-        return self.recipient.email_notifications and topic_preference[self.topic]
+        if not self.recipient.email_notifications:
+            return False
+        return self.topic == self.ACCOUNT_TOPIC or not self.recipient.has_muted(self.topic)
+
+
+class MutedTopic(models.Model):
+    """A notification topic the person receives in the portal's inbox only, not by e-mail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utente"),
+        on_delete=models.CASCADE,
+        related_name="muted_topics",
+    )
+    topic = models.CharField(_("argomento"), max_length=20)
+
+    class Meta:
+        verbose_name = _("argomento senza e-mail")
+        verbose_name_plural = _("argomenti senza e-mail")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="muted_topic_once"),
+        ]
+
+    def __str__(self):
+        return self.topic

@@ -9,11 +9,15 @@ the commit; when the broker cannot take it, the row stays pending and the period
 import logging
 from functools import partial
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 
+from . import registry
 from .models import Notification, User
 
 logger = logging.getLogger(__name__)
@@ -25,19 +29,60 @@ SWEEP_BATCH_SIZE = 500
 
 
 def notify(
-    *, recipient: User, topic: Notification.Topic, subject: str, body: str, url: str = ""
-) -> Notification:
-    """Record a notification for recipient, to be delivered once the current transaction commits."""
-    notification = Notification.objects.create(
-        recipient=recipient, topic=topic, subject=subject, body=body, url=url
+    *,
+    recipient: User,
+    topic: str,
+    event: str = "",
+    context: dict | None = None,
+    subject: str = "",
+    body: str = "",
+    url: str = "",
+    once_key: str = "",
+) -> Notification | None:
+    """Record a notification for recipient, to be delivered once the current transaction commits.
+
+    The wording is the event's template pair, `<app>/notifications/<name>.subject.txt` and
+    `.body.txt` for event "<app>/<name>", rendered with `context`. With a `once_key`, a second
+    notification of the same key to the same person is not recorded (None is returned).
+    """
+    if topic != Notification.ACCOUNT_TOPIC and topic not in registry.registry.topics:
+        raise ValueError(f"Notification topic {topic!r} is not registered.")
+    # TRANSITIONAL: subject/body until every programme's messages are templates.
+    wording = render(event, context) if event else {"subject": subject, "body": body}
+    notification = Notification(
+        recipient=recipient, topic=topic, url=url, once_key=once_key, **wording
     )
+    if once_key:
+        try:
+            with transaction.atomic():
+                notification.save()
+        except IntegrityError:
+            return None
+    else:
+        notification.save()
     transaction.on_commit(partial(_enqueue_delivery, notification.pk))
     return notification
 
 
-def _enqueue_delivery(notification_id: int) -> None:
-    from .tasks import deliver_notification
+def render(event: str, context: dict | None = None) -> dict[str, str]:
+    """The subject (one line) and body of an event's message."""
+    app_label, name = event.split("/", 1)
+    base = f"{app_label}/notifications/{name}"
+    subject = _render_text(f"{base}.subject.txt", context)
+    return {
+        "subject": " ".join(subject.split()),
+        "body": _render_text(f"{base}.body.txt", context).strip(),
+    }
 
+
+def _render_text(template_name: str, context: dict | None) -> str:
+    # Plain text for the inbox and e-mail: HTML escaping would turn "l'Orologio" into
+    # "l&#x27;Orologio". The inbox template escapes on display.
+    template = get_template(template_name).template
+    return template.render(Context(context or {}, autoescape=False))
+
+
+def _enqueue_delivery(notification_id: int) -> None:
     try:
         deliver_notification.apply_async(args=[notification_id], retry=False)
     except Exception:
@@ -105,3 +150,14 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+# The tasks keep the names they were first queued under, when they lived in collabcity.tasks.
+@shared_task(name="collabcity.tasks.deliver_notification")
+def deliver_notification(notification_id: int) -> bool:
+    return deliver(notification_id)
+
+
+@shared_task(name="collabcity.tasks.deliver_pending_notifications")
+def deliver_pending_notifications() -> int:
+    return deliver_pending()

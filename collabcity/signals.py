@@ -2,7 +2,6 @@ from allauth.account.signals import email_confirmed
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from .models import Notification
 from .notifications import notify
@@ -22,11 +21,7 @@ def welcome_on_email_confirmed(sender, request, email_address, **kwargs):
         return
     notify(
         recipient=user,
-        topic=Notification.Topic.ACCOUNT,
-        subject=_("Benvenuta e benvenuto in CollabCity"),
-        body=_(
-            "Il tuo indirizzo e-mail è confermato. Nel tuo profilo puoi indicare il quartiere "
-            "in cui vivi e scegliere quali notifiche ricevere per e-mail."
-        ),
+        topic=Notification.ACCOUNT_TOPIC,
+        event="collabcity/welcome",
         url=reverse("profile"),
     )

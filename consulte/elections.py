@@ -53,11 +53,12 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from collabcity.models import Notification, User
+from collabcity.models import User
 from collabcity.notifications import notify
 
 from . import ballot_box
 from .models import (
+    NOTIFICATION_TOPIC,
     RECEIPT_ALPHABET,
     RECEIPT_LENGTH,
     Ballot,
@@ -1218,10 +1219,8 @@ def tally_due_elections() -> list[int]:
 
 
 def _ambito_residents(election: Election):
-    return User.objects.filter(
-        is_active=True,
-        notify_elections=True,
-        quartiere__ambito_id=election.council.ambito_id,
+    return User.objects.opted_in_to(NOTIFICATION_TOPIC).filter(
+        is_active=True, quartiere__ambito_id=election.council.ambito_id
     )
 
 
@@ -1230,7 +1229,7 @@ def _notify_all(election: Election, recipients, subject: str, body: str, url: st
     for user in recipients.iterator():
         notify(
             recipient=user,
-            topic=Notification.Topic.ELECTIONS,
+            topic=NOTIFICATION_TOPIC,
             subject=subject,
             body=body,
             url=url,

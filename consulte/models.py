@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from collabcity.files import ROLL_UPLOAD, document_field, private_storage
 
+# The notifications of this programme, registered as a topic in portal.py.
+NOTIFICATION_TOPIC = "elections"
+
 
 class CouncilQuerySet(models.QuerySet):
     def for_listing(self):

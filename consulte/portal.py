@@ -2,10 +2,12 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from collabcity import registry
 from collabcity.roles import Role
 
+from .models import NOTIFICATION_TOPIC
 from .services import current_seats
 
 
@@ -19,6 +21,9 @@ def working_areas(user):
 
 
 def register() -> None:
+    registry.register_topic(
+        registry.Topic(NOTIFICATION_TOPIC, gettext_lazy("Elezioni e consulte"), 10)
+    )
     registry.register_home_section(
         registry.PageSection("consulte", "consulte/home_card.html", lambda request: {}, 10)
     )

@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from collabcity.models import Notification, User
+from collabcity.models import User
 from collabcity.notifications import notify
 from collabcity.roles import Role
 
-from .models import Council, Member, OpinionRequest, ProgrammingDocument
+from .models import NOTIFICATION_TOPIC, Council, Member, OpinionRequest, ProgrammingDocument
 
 
 class OpinionError(ValidationError):
@@ -135,7 +135,7 @@ def announce_opinion_request(*, opinion_request: OpinionRequest) -> int:
     for user in recipients:
         notify(
             recipient=user,
-            topic=Notification.Topic.ELECTIONS,
+            topic=NOTIFICATION_TOPIC,
             subject=subject,
             body=body,
             url=edit_url(opinion_request),
@@ -234,7 +234,7 @@ def _announce_publication(opinion_request: OpinionRequest) -> None:
     for user in recipients.values():
         notify(
             recipient=user,
-            topic=Notification.Topic.ELECTIONS,
+            topic=NOTIFICATION_TOPIC,
             subject=subject,
             body=body,
             url=public_url(opinion_request),

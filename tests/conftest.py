@@ -23,6 +23,8 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "The tests need a real Redis broker: set REDIS_URL (make test does)."
         )
+    # Notification templates of the outbox's own tests ("tests/message": subject and body as given).
+    settings.TEMPLATES[0]["DIRS"].append(settings.BASE_DIR / "tests" / "templates")
     # A deliberately slow hash protects stored passwords, not test accounts: with the default
     # (PBKDF2, a million rounds) every user a factory or the demo creates costs a fifth of a
     # second, minutes over the suite. Production keeps the default.

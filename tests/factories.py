@@ -67,6 +67,6 @@ class NotificationFactory(factory.django.DjangoModelFactory):
         model = Notification
 
     recipient = factory.SubFactory(UserFactory)
-    topic = Notification.Topic.ACCOUNT
+    topic = Notification.ACCOUNT_TOPIC
     subject = factory.Sequence(lambda n: f"Avviso {n}")
     body = "Testo dell'avviso."

@@ -17,6 +17,9 @@ CONSENT_TEXT = _(
     "(informativa volontariato civico, versione 2026-01)."
 )
 
+# The notifications of this programme, registered as a topic in portal.py.
+NOTIFICATION_TOPIC = "volunteering"
+
 
 class SkillCode(models.TextChoices):
     ACCOGLIENZA = "accoglienza", _("Accoglienza e informazioni")

@@ -2,9 +2,11 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from collabcity import registry
 
+from .models import NOTIFICATION_TOPIC
 from .permissions import is_coordinator
 
 
@@ -19,6 +21,9 @@ def working_areas(user):
 
 
 def register() -> None:
+    registry.register_topic(
+        registry.Topic(NOTIFICATION_TOPIC, gettext_lazy("Volontariato civico"), 40)
+    )
     registry.register_home_section(
         registry.PageSection("volontariato", "volontariato/home_card.html", lambda request: {}, 40)
     )

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from collabcity.models import Notification, Quartiere, User
+from collabcity.models import Quartiere, User
 from collabcity.notifications import notify
 from collabcity.roles import Role
 
 from .models import (
     CONSENT_VERSION,
+    NOTIFICATION_TOPIC,
     Certificate,
     HoursLog,
     Opportunity,
@@ -37,7 +38,6 @@ from .models import (
 from .permissions import coordinates
 
 Status = Volunteer.Status
-TOPIC = Notification.Topic.VOLUNTEERING
 
 
 class VolunteeringError(ValidationError):
@@ -125,7 +125,7 @@ def apply(
             )
             notify(
                 recipient=user,
-                topic=TOPIC,
+                topic=NOTIFICATION_TOPIC,
                 subject=_("Abbiamo ricevuto la tua candidatura"),
                 body=_(
                     "La tua domanda di iscrizione all'albo dei volontari civici è stata "
@@ -138,7 +138,7 @@ def apply(
             ):
                 notify(
                     recipient=coordinator,
-                    topic=TOPIC,
+                    topic=NOTIFICATION_TOPIC,
                     subject=_("Nuova candidatura al volontariato civico"),
                     body=_("%(name)s ha chiesto di iscriversi all'albo dei volontari civici.")
                     % {"name": volunteer.display_name},
@@ -310,7 +310,7 @@ def _notify_status(recipient: User, volunteer: Volunteer) -> None:
         }
     notify(
         recipient=recipient,
-        topic=TOPIC,
+        topic=NOTIFICATION_TOPIC,
         subject=_("Volontariato civico: %(status)s") % {"status": volunteer.get_status_display()},
         body=body,
         url=reverse("volontariato:my_volunteering") if volunteer.user_id else "",
@@ -391,7 +391,7 @@ def sign_up(*, volunteer: Volunteer, shift: Shift, waiting_list: bool = False) -
             raise ShiftFullError(_("Il turno è al completo: puoi metterti in lista d'attesa."))
         notify(
             recipient=volunteer.user,
-            topic=TOPIC,
+            topic=NOTIFICATION_TOPIC,
             subject=subject,
             body=body,
             url=reverse("volontariato:my_volunteering"),
@@ -450,7 +450,7 @@ def promote_waiting(*, shift: Shift) -> list[Signup]:
         signup.save(update_fields=["status", "confirmed_at"])
         notify(
             recipient=signup.volunteer.user,
-            topic=TOPIC,
+            topic=NOTIFICATION_TOPIC,
             subject=_("Si è liberato un posto: %(shift)s") % {"shift": shift},
             body=_(
                 "Eri in lista d'attesa e ora hai un posto confermato nel turno. Se non puoi "
@@ -525,7 +525,7 @@ def submit_hours(*, signup: Signup, by: User, hours: Decimal, note: str = "") ->
         opportunity = shift.opportunity
         notify(
             recipient=opportunity.coordinator,
-            topic=TOPIC,
+            topic=NOTIFICATION_TOPIC,
             subject=_("Ore da confermare: %(shift)s") % {"shift": shift},
             body=_("%(name)s ha dichiarato %(hours)s ore per il turno.")
             % {"name": signup.volunteer.display_name, "hours": hours},
@@ -576,7 +576,7 @@ def record_attendance(
             }
             notify(
                 recipient=signup.volunteer.user,
-                topic=TOPIC,
+                topic=NOTIFICATION_TOPIC,
                 subject=_("Ore del turno: %(shift)s") % {"shift": shift},
                 body=texts[outcome] % {"hours": hours},
                 url=reverse("volontariato:my_volunteering"),
@@ -663,7 +663,7 @@ def send_shift_reminders(*, now: datetime | None = None) -> int:
             shift = signup.shift
             notify(
                 recipient=signup.volunteer.user,
-                topic=TOPIC,
+                topic=NOTIFICATION_TOPIC,
                 subject=_("Promemoria: domani hai un turno di volontariato"),
                 body=_("%(shift)s, %(place)s. Se non puoi partecipare, annulla l'iscrizione.")
                 % {"shift": shift, "place": shift.opportunity.place},
@@ -698,7 +698,7 @@ def send_understaffed_alerts(*, now: datetime | None = None) -> int:
                 continue
             notify(
                 recipient=shift.opportunity.coordinator,
-                topic=TOPIC,
+                topic=NOTIFICATION_TOPIC,
                 subject=_("Turno con posti scoperti: %(shift)s") % {"shift": shift},
                 body=_("Mancano meno di 48 ore e ci sono %(confirmed)s volontari su %(places)s.")
                 % {"confirmed": shift.confirmed_count, "places": shift.places},

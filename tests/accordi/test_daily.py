@@ -3,6 +3,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from accordi import models as accordi_models
 from accordi import services, tasks
 from accordi.models import Reminder, Status, StatusChange
 from collabcity.celery import app as celery_app
@@ -76,7 +77,7 @@ def test_staff_are_reminded_once_of_an_agreement_ending_within_60_days(db, staff
 
     [notification] = staff_notifications(staff_user)
     assert notification.subject == "Accordo in scadenza: In scadenza"
-    assert notification.topic == Notification.Topic.AGREEMENTS
+    assert notification.topic == accordi_models.NOTIFICATION_TOPIC
     assert Reminder.objects.get().agreement == ending
     assert not Notification.objects.filter(recipient=citizen).exists()
 

@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accordi import models as accordi_models
 from accordi import services
 from accordi.models import Agreement, Party, Status, StatusChange
 from accordi.services import TRANSITIONS, TransitionError, transition
@@ -202,7 +203,7 @@ def test_each_representative_is_notified_once_of_a_step(db, staff_user):
 
     transition(agreement=agreement, to=Status.CODESIGN, by=staff_user)
 
-    notifications = Notification.objects.filter(topic=Notification.Topic.AGREEMENTS)
+    notifications = Notification.objects.filter(topic=accordi_models.NOTIFICATION_TOPIC)
     assert sorted(n.recipient_id for n in notifications) == sorted([representative.pk, other.pk])
     notification = notifications.get(recipient=other)
     assert "In co-progettazione" in notification.body

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from centri_sociali import models as centri_sociali_models
 from centri_sociali import recurrence, services
 from centri_sociali.models import Activity, Centre, CentreFollow, Occurrence, Registration, Room
 from collabcity.models import Notification
@@ -94,7 +95,7 @@ def test_followers_and_registrants_are_told_once_of_a_cancellation(course):
 
     services.cancel_occurrence(activity=course, original_start=course.starts_at, note="Neve.")
 
-    told = Notification.objects.filter(topic=Notification.Topic.CALENDAR)
+    told = Notification.objects.filter(topic=centri_sociali_models.NOTIFICATION_TOPIC)
     assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
         [follower.pk, registrant.pk, both.pk]
     )

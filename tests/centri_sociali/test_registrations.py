@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from centri_sociali import models as centri_sociali_models
 from centri_sociali import services
 from centri_sociali.models import Activity, Occurrence, Registration
 from collabcity.models import Notification
@@ -55,7 +56,7 @@ def test_cancelling_promotes_the_first_waiting_and_notifies_them(db):
     second.refresh_from_db(), third.refresh_from_db()
     assert (second.status, third.status) == ("confirmed", "waiting")
     notification = Notification.objects.get(recipient=people[1])
-    assert notification.topic == Notification.Topic.CALENDAR
+    assert notification.topic == centri_sociali_models.NOTIFICATION_TOPIC
     assert activity.title in notification.subject
     assert not Notification.objects.filter(recipient=people[2]).exists()
 

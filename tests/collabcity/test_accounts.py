@@ -145,7 +145,7 @@ def test_profile_saves_name_quartiere_and_preferences(citizen_client, citizen):
             "last_name": "Bianchi",
             "quartiere": quartiere.slug,
             "email_notifications": "on",
-            "notify_elections": "on",
+            "topic_elections": "on",
         },
         follow=True,
     )
@@ -156,8 +156,8 @@ def test_profile_saves_name_quartiere_and_preferences(citizen_client, citizen):
         "Bianchi",
         quartiere,
     )
-    assert citizen.email_notifications and citizen.notify_elections
-    assert not citizen.notify_calendar
+    assert citizen.email_notifications and not citizen.has_muted("elections")
+    assert citizen.has_muted("calendar") and citizen.has_muted("volunteering")
     assert "Il tuo profilo è stato aggiornato." in response.content.decode()
 
 
@@ -235,3 +235,21 @@ def test_profile_links_the_working_pages_of_each_seat_and_role(client, db):
         "/volontariato/coordinamento/",
         "/consulte/elezioni/",
     } <= profile_links(client)
+
+
+def test_profile_offers_a_switch_for_each_registered_topic_and_saving_twice_keeps_one_row(
+    citizen_client, citizen
+):
+    page = citizen_client.get("/profilo/").content.decode()
+    for code in ("elections", "calendar", "agreements", "volunteering"):
+        assert f'name="topic_{code}"' in page
+    form = {"first_name": "G", "last_name": "B", "email_notifications": "on"}
+
+    citizen_client.post("/profilo/", form)
+    citizen_client.post("/profilo/", {**form, "topic_calendar": "on"})
+
+    assert set(citizen.muted_topics.values_list("topic", flat=True)) == {
+        "elections",
+        "agreements",
+        "volunteering",
+    }

@@ -8,10 +8,11 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 
+from centri_sociali import models as centri_sociali_models
 from collabcity import notifications
 from collabcity.celery import app as celery_app
 from collabcity.models import Notification
-from collabcity.tasks import deliver_pending_notifications
+from collabcity.notifications import deliver_pending_notifications
 from tests.factories import NotificationFactory, UserFactory
 
 # Nothing listens on port 1 of the loopback: a connection there is refused at once.
@@ -47,9 +48,9 @@ def wait_until_delivered(notification: Notification, seconds: float = 15) -> Non
 def notify_citizen(user, subject="Nuovo avviso"):
     return notifications.notify(
         recipient=user,
-        topic=Notification.Topic.ACCOUNT,
-        subject=subject,
-        body="C'è una novità per te.",
+        topic=Notification.ACCOUNT_TOPIC,
+        event="tests/message",
+        context={"subject": subject, "body": "C'è una novità per te."},
         url="/profilo/",
     )
 
@@ -65,7 +66,7 @@ def test_notification_is_not_written_when_its_cause_rolls_back(citizen):
 def test_notification_is_queued_only_after_its_cause_commits(
     citizen, django_capture_on_commit_callbacks
 ):
-    with mock.patch("collabcity.tasks.deliver_notification.apply_async") as queue:
+    with mock.patch("collabcity.notifications.deliver_notification.apply_async") as queue:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             notification = notify_citizen(citizen)
         assert not queue.called
@@ -101,8 +102,11 @@ def test_delivery_without_email_when_user_turned_email_off(db, mailoutbox):
 
 
 def test_topic_preference_off_keeps_the_email_but_not_the_inbox(db, mailoutbox):
-    user = UserFactory(notify_calendar=False)
-    notification = NotificationFactory(recipient=user, topic=Notification.Topic.CALENDAR)
+    user = UserFactory()
+    user.muted_topics.create(topic=centri_sociali_models.NOTIFICATION_TOPIC)
+    notification = NotificationFactory(
+        recipient=user, topic=centri_sociali_models.NOTIFICATION_TOPIC
+    )
 
     notifications.deliver(notification.pk)
 
@@ -200,3 +204,47 @@ def test_cause_succeeds_with_broker_down_and_notification_arrives_when_broker_is
 
     assert notification.delivered_at is not None
     assert [m.subject for m in mailoutbox] == ["[CollabCity] Profilo aggiornato"]
+
+
+def test_message_wording_comes_from_the_events_templates(citizen):
+    notification = notifications.notify(
+        recipient=citizen, topic=Notification.ACCOUNT_TOPIC, event="collabcity/welcome"
+    )
+
+    assert notification.subject == "Benvenuta e benvenuto in CollabCity"
+    assert notification.body.startswith("Il tuo indirizzo e-mail è confermato.")
+    assert "\n\n" not in notification.body
+
+
+def test_a_notification_with_a_once_key_is_recorded_once_per_person(citizen):
+    other = UserFactory()
+    sent = [
+        notifications.notify(
+            recipient=person,
+            topic=Notification.ACCOUNT_TOPIC,
+            event="collabcity/welcome",
+            once_key="welcome",
+        )
+        for person in (citizen, citizen, other)
+    ]
+
+    assert sent[0] is not None and sent[1] is None and sent[2] is not None
+    assert Notification.objects.filter(once_key="welcome").count() == 2
+
+
+def test_a_topic_no_programme_registered_is_refused(citizen):
+    with pytest.raises(ValueError, match="not registered"):
+        notifications.notify(recipient=citizen, topic="lotteria", event="collabcity/welcome")
+    assert not Notification.objects.exists()
+
+
+def test_message_text_is_not_html_escaped(citizen):
+    notification = notifications.notify(
+        recipient=citizen,
+        topic=Notification.ACCOUNT_TOPIC,
+        event="tests/message",
+        context={"subject": "Festa all'Orologio", "body": "<Cortile> & giardino"},
+    )
+
+    assert notification.subject == "Festa all'Orologio"
+    assert notification.body == "<Cortile> & giardino"

@@ -7,15 +7,18 @@ from django.utils import timezone, translation
 
 from collabcity.models import Notification
 from consulte import elections
+from consulte import models as consulte_models
 from tests.consulte.factories import tally
 from tests.factories import QuartiereFactory, UserFactory
 
 
 @pytest.fixture
 def residents(election, quartiere):
+    opted_out = UserFactory(quartiere=quartiere)
+    opted_out.muted_topics.create(topic=consulte_models.NOTIFICATION_TOPIC)
     return {
         "in": UserFactory(quartiere=quartiere),
-        "opted_out": UserFactory(quartiere=quartiere, notify_elections=False),
+        "opted_out": opted_out,
         "elsewhere": UserFactory(quartiere=QuartiereFactory()),
     }
 
@@ -28,7 +31,7 @@ def test_opening_is_notified_once_to_who_opted_in(election, residents):
     assert elections.notify_opened_elections() == 1
     assert elections.notify_opened_elections() == 0
     assert recipients() == {residents["in"].pk}
-    assert Notification.objects.get().topic == Notification.Topic.ELECTIONS
+    assert Notification.objects.get().topic == consulte_models.NOTIFICATION_TOPIC
 
 
 def test_reminder_a_day_before_goes_to_voters_and_non_voters_alike(election, residents, quartiere):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from collabcity.models import Notification
 from collabcity.roles import Role
 from collabcity.services import assign_role
+from consulte import models as consulte_models
 from consulte import services
 from consulte.models import OpinionRequest
 from consulte.services import OpinionError
@@ -255,7 +256,7 @@ def test_new_request_notifies_the_members_in_office_with_an_account(council, cou
 
     notification = Notification.objects.get()
     assert notification.recipient == councillor
-    assert notification.topic == Notification.Topic.ELECTIONS
+    assert notification.topic == consulte_models.NOTIFICATION_TOPIC
     assert "Piano del verde" in notification.subject
     assert notification.url == services.edit_url(opinion_request)
 

@@ -33,8 +33,8 @@ def test_citizen_sets_quartiere_and_email_preferences(page: Page, live_server, t
     expect(page.get_by_label("Quartiere di residenza")).to_have_value("orologio")
     user.refresh_from_db()
     assert user.quartiere.name == "Orologio"
-    assert not user.notify_agreements
-    assert user.notify_calendar
+    assert user.has_muted("agreements")
+    assert not user.has_muted("calendar")
 
 
 def test_visitor_switches_the_portal_to_english_and_back(page: Page, live_server, transactional_db):
