@@ -7,16 +7,7 @@ class AccordiConfig(AppConfig):
     verbose_name = _("Accordi di cittadinanza")
 
     def ready(self):
-        from collabcity import registry
+        from . import portal
 
-        from . import demo, portal, schedule
-
+        # Everything this programme adds to the core: see collabcity.registry.
         portal.register()
-        registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
-        registry.register_demo(
-            registry.DemoLoader(app_label="accordi", load=demo.load, after=("centri_sociali",))
-        )
-
-        from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
-
-        STAFF_DOWNLOAD_PERMISSIONS["accordi"] = "accordi.view_attachment"

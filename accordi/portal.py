@@ -1,9 +1,11 @@
-"""What the accordi add to the portal's shared pages (see collabcity.registry)."""
+"""What the accordi add to the core (see collabcity.registry): pages, topics, roles, tasks, demo."""
 
 from django.utils.translation import gettext_lazy as _
 
 from collabcity import registry
+from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
 
+from . import demo, roles, schedule
 from .models import NOTIFICATION_TOPIC, Agreement
 
 
@@ -12,6 +14,16 @@ def quartiere_section(request, quartiere) -> dict:
 
 
 def register() -> None:
+    roles.register()
+    registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
+    STAFF_DOWNLOAD_PERMISSIONS["accordi"] = "accordi.view_attachment"
+    registry.register_demo(
+        registry.DemoLoader(
+            app_label="accordi",
+            load=demo.load,
+            after=("centri_sociali",),
+        )
+    )
     registry.register_topic(registry.Topic(NOTIFICATION_TOPIC, _("Accordi di cittadinanza"), 20))
     registry.register_home_section(
         registry.PageSection("accordi", "accordi/home_card.html", lambda request: {}, 20)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from collabcity.models import User
 from collabcity.notifications import notify
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 
 from .models import NOTIFICATION_TOPIC, Agreement, Comment, Party, Reminder, Status, StatusChange
 
@@ -274,7 +274,7 @@ def _automatic(agreement, to, today, done: list[str], report: DailyReport) -> No
 
 
 def staff_recipients() -> list[User]:
-    return list(User.objects.filter(groups__name=Role.MUNICIPAL_STAFF, is_active=True).distinct())
+    return list(User.objects.filter(groups__name=MUNICIPAL_STAFF, is_active=True).distinct())
 
 
 def send_reminders(*, today: date) -> int:

@@ -7,11 +7,7 @@ class CentriSocialiConfig(AppConfig):
     verbose_name = _("Centri sociali")
 
     def ready(self):
-        from collabcity import registry
+        from . import portal
 
-        from . import demo, portal
-
+        # Everything this programme adds to the core: see collabcity.registry.
         portal.register()
-        registry.register_demo(
-            registry.DemoLoader(app_label="centri_sociali", load=demo.load, after=())
-        )

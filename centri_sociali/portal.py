@@ -1,11 +1,16 @@
-"""What the centri sociali add to the portal's shared pages (see collabcity.registry)."""
+"""What the centri sociali add to the core: pages, topics, roles, tasks, demo.
+
+See collabcity.registry.
+"""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from collabcity import registry
+from collabcity.demo import DemoAccount
 
+from . import demo, roles
 from .models import NOTIFICATION_TOPIC, Centre
 
 
@@ -29,6 +34,19 @@ def working_areas(user):
 
 
 def register() -> None:
+    roles.register()
+    registry.register_demo(
+        registry.DemoLoader(
+            app_label="centri_sociali",
+            load=demo.load,
+            after=(),
+            accounts=(
+                DemoAccount(
+                    "gestore@demo.collabcity.it", "Giorgio", "Gestore", role=roles.CENTRE_MANAGER
+                ),
+            ),
+        )
+    )
     registry.register_topic(
         registry.Topic(NOTIFICATION_TOPIC, gettext_lazy("Attività dei centri sociali"), 30)
     )

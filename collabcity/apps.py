@@ -7,4 +7,9 @@ class CollabCityConfig(AppConfig):
     verbose_name = _("Nucleo del portale")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import registry, roles, signals  # noqa: F401
+
+        registry.register_role(
+            registry.RoleSpec(roles.MUNICIPAL_STAFF, roles.MUNICIPAL_STAFF_LABEL, admin=True)
+        )
+        registry.grant_permissions(roles.MUNICIPAL_STAFF, roles.CORE_STAFF_PERMISSIONS)

@@ -57,6 +57,18 @@ class DemoLoader:
     app_label: str
     load: Callable[[Any], None]
     after: tuple[str, ...] = ()
+    # collabcity.demo.DemoAccount: the demo people of this programme's roles, created with
+    # the core's accounts before any loader runs.
+    accounts: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """A role: a Django group of this name. Admin roles also get the Django admin (is_staff)."""
+
+    name: str
+    label: str
+    admin: bool = False
 
 
 @dataclass
@@ -66,6 +78,8 @@ class Registry:
     working_areas: list[Callable[[Any], Iterable[WorkingArea]]] = field(default_factory=list)
     topics: dict[str, Topic] = field(default_factory=dict)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
+    roles: dict[str, RoleSpec] = field(default_factory=dict)
+    role_permissions: dict[str, list[str]] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -90,6 +104,28 @@ def register_topic(topic: Topic) -> None:
 
 def register_demo(loader: DemoLoader) -> None:
     registry.demo_loaders.append(loader)
+
+
+def register_role(role: RoleSpec) -> None:
+    registry.roles[role.name] = role
+
+
+def grant_permissions(role_name: str, permissions: Iterable[str]) -> None:
+    """Give a role (the core's or a programme's) some of this programme's permissions."""
+    registry.role_permissions.setdefault(role_name, []).extend(permissions)
+
+
+def roles() -> list[RoleSpec]:
+    return sorted(registry.roles.values(), key=lambda role: role.name)
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Every registered role with the permissions granted to it (possibly none)."""
+    return {role.name: list(registry.role_permissions.get(role.name, [])) for role in roles()}
+
+
+def admin_roles() -> set[str]:
+    return {role.name for role in registry.roles.values() if role.admin}
 
 
 def register_periodic_tasks(schedule: dict[str, dict[str, Any]]) -> None:

@@ -4,33 +4,35 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
+from . import registry
 from .models import User
-from .roles import ADMIN_ROLES, ROLE_PERMISSIONS, Role
 
 
-def assign_role(*, user: User, role: Role) -> None:
+def assign_role(*, user: User, role: str) -> None:
     """Put the user in the role's group; admin roles also open the Django admin to them."""
     user.groups.add(Group.objects.get(name=role))
-    if role in ADMIN_ROLES and not user.is_staff:
+    if role in registry.admin_roles() and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
 
 
-def revoke_role(*, user: User, role: Role) -> None:
+def revoke_role(*, user: User, role: str) -> None:
     user.groups.remove(Group.objects.get(name=role))
-    still_admin = user.groups.filter(name__in=ADMIN_ROLES).exists()
-    if role in ADMIN_ROLES and not still_admin and not user.is_superuser:
+    admin_roles = registry.admin_roles()
+    still_admin = user.groups.filter(name__in=admin_roles).exists()
+    if role in admin_roles and not still_admin and not user.is_superuser:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
 
 
 def sync_role_groups() -> None:
     """Create the role groups and grant each its permissions; never removes what staff added."""
-    app_labels = {name.split(".", 1)[0] for names in ROLE_PERMISSIONS.values() for name in names}
+    role_permissions = registry.role_permissions()
+    app_labels = {name.split(".", 1)[0] for names in role_permissions.values() for name in names}
     for app_label in app_labels:
         # post_migrate reaches this app's receivers before auth has made every app's permissions.
         create_permissions(apps.get_app_config(app_label), verbosity=0)
-    for role, permission_names in ROLE_PERMISSIONS.items():
+    for role, permission_names in role_permissions.items():
         group, _created = Group.objects.get_or_create(name=role)
         by_app = [name.split(".", 1) for name in permission_names]
         permissions = [

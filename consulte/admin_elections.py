@@ -729,9 +729,9 @@ class VotingPointAdmin(admin.ModelAdmin):
         if db_field.name == "poll_workers":
             from django.contrib.auth import get_user_model
 
-            from collabcity.roles import Role
+            from .roles import POLL_WORKER
 
-            kwargs["queryset"] = get_user_model().objects.filter(groups__name=Role.POLL_WORKER)
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name=POLL_WORKER)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):

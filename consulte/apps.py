@@ -7,22 +7,12 @@ class ConsulteConfig(AppConfig):
     verbose_name = _("Consulte di quartiere")
 
     def ready(self):
-        from collabcity import registry
+        from . import portal
 
-        from . import demo, portal, schedule
-
+        # Everything this programme adds to the core: see collabcity.registry.
         portal.register()
-        registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
-        registry.register_demo(
-            registry.DemoLoader(app_label="consulte", load=demo.load, after=("volontariato",))
-        )
 
         from django.contrib.auth.signals import user_logged_in, user_logged_out
-
-        from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
-
-        # Only the electoral rolls are private among the consulte's files.
-        STAFF_DOWNLOAD_PERMISSIONS["consulte"] = "consulte.view_rollimport"
 
         from . import elections
 

@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 
 from centri_sociali.models import Centre
-from collabcity.management.commands.seed_demo import DEMO_PASSWORD, demo_account
+from collabcity.demo import DEMO_PASSWORD, demo_account
 from collabcity.models import Ambito, Organisation
 
 from . import election_demo

@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collabcity.net import client_ip
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 
 from . import elections, opendata
 from .election_forms import (
@@ -28,6 +28,7 @@ from .election_forms import (
     VerifyCodeForm,
 )
 from .models import Candidate, Election, ElectorVerification, ElectorVote, Result, VotingPoint
+from .roles import POLL_WORKER
 
 DESK_RESULTS = 20
 
@@ -392,7 +393,7 @@ def election_opendata(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpR
 
 
 def _is_poll_worker(user) -> bool:
-    return user.has_role(Role.POLL_WORKER) or user.has_role(Role.MUNICIPAL_STAFF)
+    return user.has_role(POLL_WORKER) or user.has_role(MUNICIPAL_STAFF)
 
 
 def poll_worker_required(view):

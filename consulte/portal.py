@@ -1,13 +1,19 @@
-"""What the consulte add to the portal's shared pages (see collabcity.registry)."""
+"""What the consulte add to the core: pages, topics, roles, tasks, demo.
+
+See collabcity.registry.
+"""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from collabcity import registry
-from collabcity.roles import Role
+from collabcity.demo import DemoAccount
+from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
 
+from . import demo, roles, schedule
 from .models import NOTIFICATION_TOPIC
+from .roles import POLL_WORKER
 from .services import current_seats
 
 
@@ -16,11 +22,30 @@ def working_areas(user):
         yield registry.WorkingArea(
             _("La mia consulta: i pareri da scrivere"), reverse("consulte:council_mine")
         )
-    if user.has_role(Role.POLL_WORKER):
+    if user.has_role(POLL_WORKER):
         yield registry.WorkingArea(_("Punto voto: le elezioni"), reverse("consulte:election_list"))
 
 
 def register() -> None:
+    roles.register()
+    registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
+    # Only the electoral rolls are private among the consulte's files.
+    STAFF_DOWNLOAD_PERMISSIONS["consulte"] = "consulte.view_rollimport"
+    registry.register_demo(
+        registry.DemoLoader(
+            app_label="consulte",
+            load=demo.load,
+            after=("volontariato",),
+            accounts=(
+                DemoAccount(
+                    "scrutatore@demo.collabcity.it", "Sara", "Scrutatrice", role=roles.POLL_WORKER
+                ),
+                DemoAccount(
+                    "scrutatore2@demo.collabcity.it", "Sandro", "Scrutatore", role=roles.POLL_WORKER
+                ),
+            ),
+        )
+    )
     registry.register_topic(
         registry.Topic(NOTIFICATION_TOPIC, gettext_lazy("Elezioni e consulte"), 10)
     )

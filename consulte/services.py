@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collabcity.models import User
 from collabcity.notifications import notify
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 
 from .models import NOTIFICATION_TOPIC, Council, Member, OpinionRequest, ProgrammingDocument
 
@@ -253,7 +253,7 @@ def _members_with_account(council: Council) -> list[User]:
 def _staff() -> QuerySet[User]:
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(groups__name=Role.MUNICIPAL_STAFF) | Q(is_superuser=True))
+        .filter(Q(groups__name=MUNICIPAL_STAFF) | Q(is_superuser=True))
         .distinct()
     )
 

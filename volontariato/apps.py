@@ -7,14 +7,7 @@ class VolontariatoConfig(AppConfig):
     verbose_name = _("Volontariato civico")
 
     def ready(self):
-        from collabcity import registry
+        from . import portal
 
-        from . import demo, portal, schedule
-
+        # Everything this programme adds to the core: see collabcity.registry.
         portal.register()
-        registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
-        registry.register_demo(
-            registry.DemoLoader(
-                app_label="volontariato", load=demo.load, after=("centri_sociali", "accordi")
-            )
-        )

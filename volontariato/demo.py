@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from centri_sociali.models import Centre
-from collabcity.management.commands.seed_demo import demo_account
+from collabcity.demo import demo_account
 from collabcity.models import Organisation, Quartiere, User
 
 from .models import (

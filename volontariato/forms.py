@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accordi.models import Agreement
 from centri_sociali.models import Centre
 from collabcity.models import Quartiere, User
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 
 from .models import (
     CONSENT_TEXT,
@@ -19,6 +19,7 @@ from .models import (
     Volunteer,
     availability_choices,
 )
+from .roles import VOLUNTEER_COORDINATOR
 
 
 class DateInput(forms.DateInput):
@@ -212,7 +213,7 @@ class OpportunityForm(forms.ModelForm):
         self.fields["coordinator"].queryset = (
             User.objects.filter(is_active=True)
             .filter(
-                Q(groups__name__in=[Role.VOLUNTEER_COORDINATOR, Role.MUNICIPAL_STAFF])
+                Q(groups__name__in=[VOLUNTEER_COORDINATOR, MUNICIPAL_STAFF])
                 | Q(pk=self.instance.coordinator_id)
             )
             .distinct()

@@ -1,8 +1,10 @@
 """Who may see and do what in civic volunteering: one place, used by views and admin."""
 
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 
-REGISTRY_ROLES = (Role.VOLUNTEER_COORDINATOR, Role.MUNICIPAL_STAFF)
+from .roles import VOLUNTEER_COORDINATOR
+
+REGISTRY_ROLES = (VOLUNTEER_COORDINATOR, MUNICIPAL_STAFF)
 
 
 def is_registry_staff(user) -> bool:

@@ -1,11 +1,16 @@
-"""What volontariato adds to the portal's shared pages (see collabcity.registry)."""
+"""What volontariato adds to the core: pages, topics, roles, tasks, demo.
+
+See collabcity.registry.
+"""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from collabcity import registry
+from collabcity.demo import DemoAccount
 
+from . import demo, roles, schedule
 from .models import NOTIFICATION_TOPIC
 from .permissions import is_coordinator
 
@@ -21,6 +26,23 @@ def working_areas(user):
 
 
 def register() -> None:
+    roles.register()
+    registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
+    registry.register_demo(
+        registry.DemoLoader(
+            app_label="volontariato",
+            load=demo.load,
+            after=("centri_sociali", "accordi"),
+            accounts=(
+                DemoAccount(
+                    "coordinatore@demo.collabcity.it",
+                    "Carlo",
+                    "Coordinatore",
+                    role=roles.VOLUNTEER_COORDINATOR,
+                ),
+            ),
+        )
+    )
     registry.register_topic(
         registry.Topic(NOTIFICATION_TOPIC, gettext_lazy("Volontariato civico"), 40)
     )

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from collabcity.models import Quartiere, User
 from collabcity.notifications import notify
-from collabcity.roles import Role
 
 from .models import (
     CONSENT_VERSION,
@@ -36,6 +35,7 @@ from .models import (
     availability_choices,
 )
 from .permissions import coordinates
+from .roles import VOLUNTEER_COORDINATOR
 
 Status = Volunteer.Status
 
@@ -134,7 +134,7 @@ def apply(
                 url=reverse("volontariato:my_volunteering"),
             )
             for coordinator in User.objects.filter(
-                groups__name=Role.VOLUNTEER_COORDINATOR, is_active=True
+                groups__name=VOLUNTEER_COORDINATOR, is_active=True
             ):
                 notify(
                     recipient=coordinator,

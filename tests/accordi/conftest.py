@@ -1,6 +1,6 @@
 import pytest
 
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 from tests.factories import UserFactory
 
@@ -13,7 +13,7 @@ def _media_in_tmp(tmp_path, settings):
 @pytest.fixture
 def staff_user(db):
     user = UserFactory(email="personale@example.org")
-    assign_role(user=user, role=Role.MUNICIPAL_STAFF)
+    assign_role(user=user, role=MUNICIPAL_STAFF)
     return user
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from collabcity.roles import Role
+from centri_sociali.roles import CENTRE_MANAGER
 from tests.factories import CentreFactory, UserFactory
 
 from .factories import RoomFactory
@@ -20,7 +20,7 @@ def room(centre):
 @pytest.fixture
 def manager(centre):
     user = UserFactory(email="gestore@example.org")
-    user.groups.add(Group.objects.get_or_create(name=Role.CENTRE_MANAGER)[0])
+    user.groups.add(Group.objects.get_or_create(name=CENTRE_MANAGER)[0])
     centre.managers.add(user)
     return user
 

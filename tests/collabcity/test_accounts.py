@@ -6,10 +6,11 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from collabcity.models import Notification, User
-from collabcity.roles import Role
 from collabcity.services import assign_role
+from consulte.roles import POLL_WORKER
 from tests.consulte.council_factories import CouncillorFactory
 from tests.factories import DEFAULT_PASSWORD, CentreFactory, QuartiereFactory, UserFactory
+from volontariato.roles import VOLUNTEER_COORDINATOR
 
 CONFIRM_LINK = re.compile(r"http://testserver(/account/confirm-email/[^/\s]+/)")
 
@@ -225,8 +226,8 @@ def test_profile_links_the_working_pages_of_each_seat_and_role(client, db):
     person = UserFactory()
     CouncillorFactory(user=person)
     CentreFactory().managers.add(person)
-    assign_role(user=person, role=Role.VOLUNTEER_COORDINATOR)
-    assign_role(user=person, role=Role.POLL_WORKER)
+    assign_role(user=person, role=VOLUNTEER_COORDINATOR)
+    assign_role(user=person, role=POLL_WORKER)
     client.force_login(person)
 
     assert {

@@ -10,12 +10,13 @@ from django.urls import reverse
 
 from accordi.models import Attachment, Status
 from collabcity.files import MB, move_to_private_root
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 from consulte.models import RollImport
 from tests.accordi.factories import AttachmentFactory, agreement_in
 from tests.consulte.factories import ElectionFactory
 from tests.factories import UserFactory
+from volontariato.roles import VOLUNTEER_COORDINATOR
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def _public_media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def staff(role=Role.MUNICIPAL_STAFF) -> Client:
+def staff(role=MUNICIPAL_STAFF) -> Client:
     user = UserFactory()
     assign_role(user=user, role=role)
     client = Client()
@@ -54,7 +55,7 @@ def test_private_files_reach_only_staff_with_the_permission():
     assert Client().get(url).status_code == 404
     assert citizen.get(url).status_code == 404
     # A coordinator is staff, but agreements are not theirs to read.
-    assert staff(Role.VOLUNTEER_COORDINATOR).get(url).status_code == 404
+    assert staff(VOLUNTEER_COORDINATOR).get(url).status_code == 404
     response = staff().get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")

@@ -4,7 +4,8 @@ from django.test import Client, override_settings
 
 from centri_sociali.models import Centre
 from collabcity import city_data
-from collabcity.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from collabcity.demo import DEMO_PASSWORD
+from collabcity.management.commands.seed_demo import all_demo_accounts
 from collabcity.models import Ambito, Organisation, Quartiere, User
 
 
@@ -16,12 +17,12 @@ def counts():
         Centre.objects.filter(kind=Centre.Kind.CENTRO_SOCIALE).count(),
         Centre.objects.filter(kind=Centre.Kind.LABORATORIO_APERTO).count(),
         # The programmes' demos add accounts of their own (a councillor, volunteers…).
-        User.objects.filter(email__in=[account[0] for account in DEMO_ACCOUNTS]).count(),
+        User.objects.filter(email__in=[account.email for account in all_demo_accounts()]).count(),
     )
 
 
 def test_seed_loads_the_city_of_reggio_emilia(demo_city):
-    assert counts() == (9, 55, len(city_data.ORGANISATIONS), 28, 1, len(DEMO_ACCOUNTS))
+    assert counts() == (9, 55, len(city_data.ORGANISATIONS), 28, 1, len(all_demo_accounts()))
     assert set(Ambito.objects.get(code="F").quartieri.values_list("name", flat=True)) == {
         "Bagno", "Castellazzo", "Corticella", "Gavasseto", "Marmirolo", "Masone", "Roncadella",
         "Sabbione",
@@ -37,7 +38,7 @@ def test_seed_is_idempotent(seed_demo_again):
 
 
 def test_demo_accounts_log_in_with_the_printed_password(demo_city):
-    for email, *_ in DEMO_ACCOUNTS:
+    for email in [account.email for account in all_demo_accounts()]:
         client = Client()
         response = client.post("/account/login/", {"login": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email

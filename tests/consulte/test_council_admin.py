@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collabcity.models import Notification
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 from consulte.models import OpinionRequest
 from tests.consulte.council_factories import (
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff_client(client):
     staff = UserFactory()
-    assign_role(user=staff, role=Role.MUNICIPAL_STAFF)
+    assign_role(user=staff, role=MUNICIPAL_STAFF)
     client.force_login(staff)
     client.staff = staff
     return client

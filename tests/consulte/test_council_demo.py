@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from collabcity.management.commands.seed_demo import DEMO_PASSWORD
+from collabcity.demo import DEMO_PASSWORD
 from collabcity.models import Ambito, User
 from consulte import services
 from consulte.demo import COUNCILLOR_EMAIL

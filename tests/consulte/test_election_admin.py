@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 from consulte import elections
 from consulte.models import (
@@ -29,7 +29,7 @@ from tests.factories import UserFactory
 @pytest.fixture
 def staff_client(client, db):
     user = UserFactory()
-    assign_role(user=user, role=Role.MUNICIPAL_STAFF)
+    assign_role(user=user, role=MUNICIPAL_STAFF)
     client.force_login(user)
     return client
 

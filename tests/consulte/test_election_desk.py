@@ -6,17 +6,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from collabcity.roles import Role
 from collabcity.services import assign_role
 from consulte import elections
 from consulte.models import DeskCount, ElectionLogEntry, ElectorVote, VotingCredential
+from consulte.roles import POLL_WORKER
 from tests.consulte.factories import ElectorFactory, voting_point
 from tests.factories import UserFactory
 
 
 def poll_worker():
     user = UserFactory()
-    assign_role(user=user, role=Role.POLL_WORKER)
+    assign_role(user=user, role=POLL_WORKER)
     return user
 
 

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collabcity.models import Notification
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 from consulte import elections
 from consulte.models import ElectionLogEntry, ElectorVote, Member, VotingCredential
+from consulte.roles import POLL_WORKER
 from tests.consulte.factories import ElectorFactory, tally, voting_point
 from tests.factories import UserFactory
 
@@ -24,7 +25,7 @@ def close(election):
 @pytest.fixture
 def staff(db):
     user = UserFactory()
-    assign_role(user=user, role=Role.MUNICIPAL_STAFF)
+    assign_role(user=user, role=MUNICIPAL_STAFF)
     return user
 
 
@@ -101,7 +102,7 @@ def test_declare_action_in_the_admin(election, candidates, paper_point, staff, c
 
 def test_log_is_written_for_each_desk_action(election, candidates):
     worker = UserFactory()
-    assign_role(user=worker, role=Role.POLL_WORKER)
+    assign_role(user=worker, role=POLL_WORKER)
     point = voting_point(election, worker)
     elector = ElectorFactory(election=election)
     elections.register_presence(voting_point=point, elector=elector, user=worker)

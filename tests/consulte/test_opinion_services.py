@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from collabcity.models import Notification
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 from consulte import models as consulte_models
 from consulte import services
@@ -218,7 +218,7 @@ def test_opinion_published_on_the_deadline_day_is_not_late(council):
 
 def test_staff_publish_a_transcribed_opinion(request_):
     staff = UserFactory()
-    assign_role(user=staff, role=Role.MUNICIPAL_STAFF)
+    assign_role(user=staff, role=MUNICIPAL_STAFF)
     request_.opinion = "Parere votato in assemblea."
     request_.save()
 
@@ -263,7 +263,7 @@ def test_new_request_notifies_the_members_in_office_with_an_account(council, cou
 
 def test_publication_notifies_staff_and_members_once_each(request_, council, councillor):
     staff = UserFactory()
-    assign_role(user=staff, role=Role.MUNICIPAL_STAFF)
+    assign_role(user=staff, role=MUNICIPAL_STAFF)
     MemberFactory(council=council, user=councillor, role="segretario")  # two seats, one person
 
     services.transmit_opinion(

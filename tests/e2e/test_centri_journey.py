@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from centri_sociali import recurrence
 from centri_sociali.models import Activity, Centre, Occurrence
-from collabcity.management.commands.seed_demo import DEMO_PASSWORD
+from collabcity.demo import DEMO_PASSWORD
 from tests.centri_sociali.factories import ActivityFactory
 
 

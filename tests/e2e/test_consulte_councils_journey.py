@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from collabcity.management.commands.seed_demo import DEMO_PASSWORD
+from collabcity.demo import DEMO_PASSWORD
 from consulte.demo import COUNCILLOR_EMAIL
 from consulte.models import OpinionRequest
 

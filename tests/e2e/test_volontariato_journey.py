@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from collabcity.management.commands.seed_demo import DEMO_PASSWORD
+from collabcity.demo import DEMO_PASSWORD
 from volontariato.models import Certificate, Shift, Signup, Volunteer, Weekday
 
 CITIZEN = "cittadina@demo.collabcity.it"

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from collabcity.roles import Role
 from collabcity.services import assign_role
 from tests.factories import UserFactory
 from tests.volontariato.factories import ShiftFactory, SignupFactory, VolunteerFactory
 from volontariato import services
 from volontariato.models import Signup, Volunteer
+from volontariato.roles import VOLUNTEER_COORDINATOR
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,7 +117,7 @@ def test_suspension_racing_a_promotion_leaves_the_place_to_the_next_in_line():
     suspended = SignupFactory(shift=shift, status=Signup.Status.WAITING, confirmed_at=None)
     next_in_line = SignupFactory(shift=shift, status=Signup.Status.WAITING, confirmed_at=None)
     staff = UserFactory()
-    assign_role(user=staff, role=Role.VOLUNTEER_COORDINATOR)
+    assign_role(user=staff, role=VOLUNTEER_COORDINATOR)
 
     results = run_together(
         [

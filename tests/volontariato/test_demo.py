@@ -1,7 +1,7 @@
 from django.test import Client
 from django.utils import timezone
 
-from collabcity.management.commands.seed_demo import DEMO_PASSWORD
+from collabcity.demo import DEMO_PASSWORD
 from volontariato.models import (
     Certificate,
     HoursLog,

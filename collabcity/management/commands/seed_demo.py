@@ -1,50 +1,28 @@
 """Load the city of Reggio Emilia and one demo account per role; safe to run again."""
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
 from collabcity import city_data, registry
-from collabcity.models import Ambito, Organisation, Quartiere, User
-from collabcity.roles import Role
+from collabcity.demo import DEMO_PASSWORD, DemoAccount, demo_account
+from collabcity.models import Ambito, Organisation, Quartiere
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 
-# Demo accounts only ever exist on development machines: the command refuses production.
-DEMO_PASSWORD = "collabcity-demo"  # noqa: S105
+# The core's demo accounts; each programme adds the accounts of its roles to its DemoLoader.
 DEMO_ACCOUNTS = [
-    # (e-mail, first name, last name, role or None for a citizen, superuser)
-    ("admin@demo.collabcity.it", "Amministratrice", "Demo", None, True),
-    ("personale@demo.collabcity.it", "Paola", "Personale", Role.MUNICIPAL_STAFF, False),
-    ("gestore@demo.collabcity.it", "Giorgio", "Gestore", Role.CENTRE_MANAGER, False),
-    ("scrutatore@demo.collabcity.it", "Sara", "Scrutatrice", Role.POLL_WORKER, False),
-    ("scrutatore2@demo.collabcity.it", "Sandro", "Scrutatore", Role.POLL_WORKER, False),
-    ("coordinatore@demo.collabcity.it", "Carlo", "Coordinatore", Role.VOLUNTEER_COORDINATOR, False),
-    ("cittadina@demo.collabcity.it", "Chiara", "Cittadina", None, False),
+    DemoAccount("admin@demo.collabcity.it", "Amministratrice", "Demo", superuser=True),
+    DemoAccount("personale@demo.collabcity.it", "Paola", "Personale", role=MUNICIPAL_STAFF),
+    DemoAccount("cittadina@demo.collabcity.it", "Chiara", "Cittadina"),
 ]
-DEMO_HOME_QUARTIERE = "Orologio"
 
 
-def demo_account(*, email: str, first_name: str, last_name: str, superuser: bool = False) -> User:
-    """A verified demo account of the Orologio quartiere with the demo password."""
-    user, _ = User.objects.update_or_create(
-        email=email,
-        defaults={
-            "first_name": first_name,
-            "last_name": last_name,
-            "is_superuser": superuser,
-            "is_staff": superuser,
-            "quartiere": Quartiere.objects.get(name=DEMO_HOME_QUARTIERE),
-        },
-    )
-    # Reset on every run so that the password printed by seed_demo is always the right one.
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
-    return user
+def all_demo_accounts() -> list[DemoAccount]:
+    return DEMO_ACCOUNTS + [
+        account for loader in registry.demo_loaders() for account in loader.accounts
+    ]
 
 
 class Command(BaseCommand):
@@ -89,12 +67,20 @@ class Command(BaseCommand):
 
     def load_accounts(self) -> list[tuple[str, str]]:
         printed = []
-        for email, first_name, last_name, role, superuser in DEMO_ACCOUNTS:
+        role_labels = {role.name: role.label for role in registry.roles()}
+        for account in all_demo_accounts():
             user = demo_account(
-                email=email, first_name=first_name, last_name=last_name, superuser=superuser
+                email=account.email,
+                first_name=account.first_name,
+                last_name=account.last_name,
+                superuser=account.superuser,
             )
-            if role:
-                assign_role(user=user, role=role)
-            label = "amministratore" if superuser else (role.label if role else "cittadina")
-            printed.append((email, str(label)))
+            if account.role:
+                assign_role(user=user, role=account.role)
+            label = (
+                "amministratore"
+                if account.superuser
+                else (role_labels[account.role] if account.role else "cittadina")
+            )
+            printed.append((account.email, str(label)))
         return printed
