@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 
 from collabcity import registry
-from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
 
 from . import demo, roles, schedule
 from .models import NOTIFICATION_TOPIC, Agreement
@@ -16,7 +15,7 @@ def quartiere_section(request, quartiere) -> dict:
 def register() -> None:
     roles.register()
     registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
-    STAFF_DOWNLOAD_PERMISSIONS["accordi"] = "accordi.view_attachment"
+    registry.register_private_folder("accordi", "accordi.view_attachment")
     registry.register_demo(
         registry.DemoLoader(
             app_label="accordi",

@@ -42,20 +42,6 @@ def private_storage():
     return storages["private"]
 
 
-# Folder of the private storage -> the permission a member of staff needs to download its
-# files from the admin (the programmes register theirs in AppConfig.ready()). Citizens reach
-# the files they may see through the programmes' own views, never through this map.
-STAFF_DOWNLOAD_PERMISSIONS: dict[str, str] = {}
-
-
-def staff_may_download(user, name: str) -> bool:
-    if not (user.is_authenticated and user.is_staff) or ".." in name.split("/"):
-        return False
-    folder = name.split("/", 1)[0]
-    permission = STAFF_DOWNLOAD_PERMISSIONS.get(folder)
-    return permission is not None and user.has_perm(permission)
-
-
 @deconstructible
 class UploadRule:
     """Size, extension and first bytes of an upload, refused with a message in Italian."""

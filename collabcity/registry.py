@@ -79,6 +79,10 @@ class Registry:
     topics: dict[str, Topic] = field(default_factory=dict)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     roles: dict[str, RoleSpec] = field(default_factory=dict)
+    # Folder of the private storage -> the permission a member of staff needs to download its
+    # files from the admin. Citizens reach the files they may see through the programmes' own
+    # views, never through this map.
+    private_folders: dict[str, str] = field(default_factory=dict)
     role_permissions: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -104,6 +108,14 @@ def register_topic(topic: Topic) -> None:
 
 def register_demo(loader: DemoLoader) -> None:
     registry.demo_loaders.append(loader)
+
+
+def register_private_folder(folder: str, staff_permission: str) -> None:
+    registry.private_folders[folder] = staff_permission
+
+
+def private_folder_permission(folder: str) -> str | None:
+    return registry.private_folders.get(folder)
 
 
 def register_role(role: RoleSpec) -> None:

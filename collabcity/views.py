@@ -120,7 +120,8 @@ def _broker_state() -> str:
 @require_GET
 def private_file(request: HttpRequest, name: str) -> FileResponse:
     """A file of the private storage, for staff with the permission its folder asks for."""
-    if not files.staff_may_download(request.user, name):
+    # A file one may not download is a file that does not exist: its name is not confirmed.
+    if not request.user.has_perm("collabcity.download_private_file", name):
         raise Http404
     storage = files.private_storage()
     try:

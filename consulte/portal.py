@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 
 from collabcity import registry
 from collabcity.demo import DemoAccount
-from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
 
 from . import demo, roles, schedule
 from .models import NOTIFICATION_TOPIC
@@ -30,7 +29,7 @@ def register() -> None:
     roles.register()
     registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
     # Only the electoral rolls are private among the consulte's files.
-    STAFF_DOWNLOAD_PERMISSIONS["consulte"] = "consulte.view_rollimport"
+    registry.register_private_folder("consulte", "consulte.view_rollimport")
     registry.register_demo(
         registry.DemoLoader(
             app_label="consulte",
