@@ -41,11 +41,14 @@ def drop_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def setup_django(url: str) -> None:
-    """Point Django at the bench database (no Redis: tasks eager, cache in memory)."""
+def setup_django(url: str, redis_url: str | None = None) -> None:
+    """Point Django at the bench database; without redis_url, tasks run eagerly in memory."""
     sys.path.insert(0, str(BASE_DIR))
     os.environ["DATABASE_URL"] = url
-    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collabcity.settings")
     import django
 

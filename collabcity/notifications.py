@@ -1,23 +1,30 @@
 """The notification outbox.
 
-`notify` writes a row in the caller's transaction, so a notification exists if and only if
-its cause was committed. Delivery (inbox and e-mail) happens in a Celery task queued after
-the commit; when the broker cannot take it, the row stays pending and the periodic sweep
-(`deliver_pending_notifications`) delivers it once the broker is back.
+`notify` (one person) and `notify_many` (a fan-out) write rows in the caller's transaction, so a
+notification exists if and only if its cause was committed. Delivery (inbox and e-mail) happens
+in Celery tasks queued after the commit; when the broker cannot take them, the rows stay pending
+and the periodic sweep (`deliver_pending_notifications`) delivers them once the broker is back.
+
+A broker that is down must not slow the people whose actions notify: publishing gives up at
+the first refused connection, and after a failure this process stops trying for
+`BROKER_PAUSE_SECONDS` (a circuit breaker), leaving what it records to the sweep.
 """
 
 import logging
+import time
 from functools import partial
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, QuerySet
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
 
 from . import registry
+from .celery import app as celery_app
 from .models import Notification, User
 
 logger = logging.getLogger(__name__)
@@ -26,6 +33,32 @@ logger = logging.getLogger(__name__)
 # so that one unreachable mailbox cannot keep it pending for ever.
 MAX_EMAIL_ATTEMPTS = 5
 SWEEP_BATCH_SIZE = 500
+# A fan-out is recorded with set-based inserts and delivered by tasks of this many rows each.
+FAN_OUT_BATCH_SIZE = 500
+BROKER_PAUSE_SECONDS = 30.0
+# One try, a short connect timeout: the outbox never waits for a broker (the sweep does).
+FAIL_FAST_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 0.25}
+
+
+class BrokerBreaker:
+    """Per process: after a failed publish, skip publishing until the pause is over."""
+
+    def __init__(self, pause_seconds: float):
+        self.pause_seconds = pause_seconds
+        self.open_until = 0.0
+
+    @property
+    def is_open(self) -> bool:
+        return time.monotonic() < self.open_until
+
+    def trip(self) -> None:
+        self.open_until = time.monotonic() + self.pause_seconds
+
+    def reset(self) -> None:
+        self.open_until = 0.0
+
+
+broker_breaker = BrokerBreaker(BROKER_PAUSE_SECONDS)
 
 
 def notify(
@@ -45,8 +78,7 @@ def notify(
     `.body.txt` for event "<app>/<name>", rendered with `context`. With a `once_key`, a second
     notification of the same key to the same person is not recorded (None is returned).
     """
-    if topic != Notification.ACCOUNT_TOPIC and topic not in registry.registry.topics:
-        raise ValueError(f"Notification topic {topic!r} is not registered.")
+    _check_topic(topic)
     # TRANSITIONAL: subject/body until every programme's messages are templates.
     wording = render(event, context) if event else {"subject": subject, "body": body}
     notification = Notification(
@@ -60,8 +92,61 @@ def notify(
             return None
     else:
         notification.save()
-    transaction.on_commit(partial(_enqueue_delivery, notification.pk))
+    transaction.on_commit(partial(_enqueue_delivery, [notification.pk]))
     return notification
+
+
+def notify_many(
+    *,
+    recipients: QuerySet[User],
+    topic: str,
+    event: str,
+    context: dict | None = None,
+    url: str = "",
+    once_key: str = "",
+) -> int:
+    """The same message to many people (e.g. every elector of an ambito); returns how many.
+
+    Set-based: one INSERT ... SELECT from the recipients' query, with the wording rendered
+    once. With a `once_key`, the people who already had it are skipped by the unique
+    constraint (ON CONFLICT DO NOTHING). Delivery is queued after the commit, one task per
+    FAN_OUT_BATCH_SIZE rows.
+    """
+    _check_topic(topic)
+    wording = render(event, context)
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    people = recipients.order_by().values(person_id=F("pk"))
+    select_sql, select_params = people.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (recipient_id, topic, subject, body, url, once_key,
+                                 created_at, emailed, attempts, last_error)
+            SELECT recipient.person_id, %s, %s, %s, %s, %s, %s, %s, 0, ''
+            FROM ({select_sql}) AS recipient
+            WHERE true
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """,  # noqa: S608 - table and the recipients' SQL come from the ORM; values are params
+            [
+                topic,
+                wording["subject"],
+                wording["body"],
+                url,
+                once_key,
+                timezone.now(),
+                False,
+                *select_params,
+            ],
+        )
+        recorded = sorted(row[0] for row in cursor.fetchall())
+    transaction.on_commit(partial(_enqueue_delivery, recorded))
+    return len(recorded)
+
+
+def _check_topic(topic: str) -> None:
+    if topic != Notification.ACCOUNT_TOPIC and topic not in registry.registry.topics:
+        raise ValueError(f"Notification topic {topic!r} is not registered.")
 
 
 def render(event: str, context: dict | None = None) -> dict[str, str]:
@@ -82,15 +167,28 @@ def _render_text(template_name: str, context: dict | None) -> str:
     return template.render(Context(context or {}, autoescape=False))
 
 
-def _enqueue_delivery(notification_id: int) -> None:
+def _enqueue_delivery(notification_ids: list[int]) -> None:
+    if not notification_ids or broker_breaker.is_open:
+        return
     try:
-        deliver_notification.apply_async(args=[notification_id], retry=False)
+        with celery_app.connection_for_write(
+            transport_options=FAIL_FAST_TRANSPORT_OPTIONS
+        ) as connection:
+            for start in range(0, len(notification_ids), FAN_OUT_BATCH_SIZE):
+                chunk = notification_ids[start : start + FAN_OUT_BATCH_SIZE]
+                if len(chunk) == 1:
+                    deliver_notification.apply_async(args=chunk, retry=False, connection=connection)
+                else:
+                    deliver_notifications.apply_async(
+                        args=[chunk], retry=False, connection=connection
+                    )
     except Exception:
         # The cause is already committed and must stand whatever the broker's state:
         # the periodic sweep delivers what could not be queued now.
+        broker_breaker.trip()
         logger.warning(
-            "Notification %s not queued (broker unreachable); it stays pending.",
-            notification_id,
+            "%d notification(s) not queued (broker unreachable); they stay pending.",
+            len(notification_ids),
             exc_info=True,
         )
 
@@ -156,6 +254,11 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
 @shared_task(name="collabcity.tasks.deliver_notification")
 def deliver_notification(notification_id: int) -> bool:
     return deliver(notification_id)
+
+
+@shared_task(name="collabcity.notifications.deliver_notifications")
+def deliver_notifications(notification_ids: list[int]) -> int:
+    return sum(deliver(notification_id) for notification_id in notification_ids)
 
 
 @shared_task(name="collabcity.tasks.deliver_pending_notifications")

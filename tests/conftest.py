@@ -112,3 +112,13 @@ def seed_demo_again(demo_city, settings, _demo_city_snapshots):
         return _demo_city_snapshots.second_output
 
     return seed_again
+
+
+@pytest.fixture(autouse=True)
+def _broker_breaker_closed():
+    """A test that trips the outbox's circuit breaker must not silence the next tests."""
+    from collabcity.notifications import broker_breaker
+
+    broker_breaker.reset()
+    yield
+    broker_breaker.reset()

@@ -1,4 +1,7 @@
+import shutil
 import smtplib
+import socket
+import subprocess
 import time
 from contextlib import contextmanager
 from unittest import mock
@@ -11,7 +14,7 @@ from django.db import transaction
 from centri_sociali import models as centri_sociali_models
 from collabcity import notifications
 from collabcity.celery import app as celery_app
-from collabcity.models import Notification
+from collabcity.models import Notification, User
 from collabcity.notifications import deliver_pending_notifications
 from tests.factories import NotificationFactory, UserFactory
 
@@ -73,7 +76,8 @@ def test_notification_is_queued_only_after_its_cause_commits(
         for callback in callbacks:
             callback()
 
-    queue.assert_called_once_with(args=[notification.pk], retry=False)
+    queue.assert_called_once()
+    assert queue.call_args.kwargs["args"] == [notification.pk]
 
 
 def test_delivery_puts_notification_in_inbox_and_sends_email(citizen, mailoutbox):
@@ -248,3 +252,129 @@ def test_message_text_is_not_html_escaped(citizen):
 
     assert notification.subject == "Festa all'Orologio"
     assert notification.body == "<Cortile> & giardino"
+
+
+@contextmanager
+def own_redis():
+    """A Redis server of this test's own, which the test can stop and start again."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = shutil.which("redis-server")
+    start = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+
+    def started():
+        process = subprocess.Popen(start, stdout=subprocess.DEVNULL)  # noqa: S603
+        for _ in range(50):
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    return process
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    class Redis:
+        url = f"redis://127.0.0.1:{port}/0"
+        process = started()
+
+        def stop(self):
+            self.process.terminate()
+            self.process.wait(10)
+            drop_pooled_broker_connections()
+
+        def start(self):
+            self.process = started()
+
+    redis = Redis()
+    try:
+        yield redis
+    finally:
+        redis.process.terminate()
+        redis.process.wait(10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_stopped_one_try_then_no_more_until_the_pause_ends_and_the_sweep_delivers(
+    mailoutbox,
+):
+    users = UserFactory.create_batch(20)
+    with own_redis() as redis, broker_at(redis.url):
+        redis.stop()
+        with mock.patch.object(
+            celery_app, "connection_for_write", wraps=celery_app.connection_for_write
+        ) as publish_attempts:
+            for user in users:
+                with transaction.atomic():
+                    notify_citizen(user)
+
+        # One refused try opened the breaker; the other nineteen causes did not wait on it.
+        assert publish_attempts.call_count == 1
+        assert notifications.broker_breaker.is_open
+        assert Notification.objects.pending().count() == 20
+
+        redis.start()
+        notifications.broker_breaker.reset()
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            deliver_pending_notifications.delay()
+            deadline = time.monotonic() + 20
+            while Notification.objects.pending().exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+
+    assert not Notification.objects.pending().exists()
+    assert len(mailoutbox) == 20
+
+
+def test_fan_out_records_every_row_and_queues_one_task_per_batch(
+    db, django_capture_on_commit_callbacks
+):
+    people = UserFactory.create_batch(notifications.FAN_OUT_BATCH_SIZE * 2 + 1)
+
+    with (
+        mock.patch.object(notifications.deliver_notifications, "apply_async") as batches,
+        mock.patch.object(notifications.deliver_notification, "apply_async") as single,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        count = notifications.notify_many(
+            recipients=User.objects.filter(pk__in=[person.pk for person in people]),
+            topic=Notification.ACCOUNT_TOPIC,
+            event="collabcity/welcome",
+        )
+
+    assert count == len(people) == Notification.objects.count()
+    queued = [call.kwargs["args"][0] for call in batches.call_args_list]
+    queued += [call.kwargs["args"] for call in single.call_args_list]
+    assert sorted(pk for chunk in queued for pk in chunk) == sorted(
+        Notification.objects.values_list("pk", flat=True)
+    )
+    assert (batches.call_count, single.call_count) == (2, 1)
+
+
+def test_fan_out_with_a_once_key_skips_who_already_had_it(db, django_capture_on_commit_callbacks):
+    people = UserFactory.create_batch(5)
+    first_three = User.objects.filter(pk__in=[person.pk for person in people[:3]])
+    fan_out = {
+        "topic": Notification.ACCOUNT_TOPIC,
+        "event": "collabcity/welcome",
+        "once_key": "turnout:1",
+    }
+    with django_capture_on_commit_callbacks(execute=False):
+        first = notifications.notify_many(recipients=first_three, **fan_out)
+        second = notifications.notify_many(recipients=User.objects.all(), **fan_out)
+
+    assert (first, second) == (3, 2)
+    assert Notification.objects.filter(once_key="turnout:1").count() == 5
+
+
+def test_fan_out_renders_the_wording_once_for_everyone(db, django_capture_on_commit_callbacks):
+    UserFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=False):
+        notifications.notify_many(
+            recipients=User.objects.all(),
+            topic=Notification.ACCOUNT_TOPIC,
+            event="tests/message",
+            context={"subject": "Seggi aperti all'Orologio", "body": "Vota entro domenica."},
+            url="/consulte/",
+        )
+
+    assert set(Notification.objects.values_list("subject", "body", "url", "topic")) == {
+        ("Seggi aperti all'Orologio", "Vota entro domenica.", "/consulte/", "account")
+    }
