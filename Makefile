@@ -4,8 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/collabcity
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+LOCK := requirements/lock.txt
+LOCK_VENV := .venv-lock
+UV_VERSION := 0.13.9
 
-.PHONY: run test worker install services browser messages lint
+.PHONY: run test worker install lock services browser messages lint
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -21,14 +24,31 @@ worker: install
 
 install: $(VENV)/.installed node_modules/.installed messages
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the pins and hashes of the lock, then the project itself on top without resolving again;
+# pip check fails when pyproject.toml asks for something the lock does not give (a stale lock).
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check || (echo "$(LOCK) does not match pyproject.toml: run make lock" >&2; exit 1)
 	touch $@
 
-node_modules/.installed: package.json
-	npm install --no-package-lock --no-audit --no-fund --loglevel=error
+node_modules/.installed: package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# After a dependency changed in pyproject.toml. Pins it still admits are kept (LOCK_ARGS=--upgrade
+# moves them all to the newest admitted). --universal writes markers rather than resolving for this
+# interpreter only, so one lock serves every Python that requires-python admits. uv has a venv of
+# its own: it is no dependency of the project.
+lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
+	$(LOCK_VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_ARGS) -o $(LOCK)
+
+$(LOCK_VENV)/.uv-$(UV_VERSION):
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
 	touch $@
 
 messages: $(VENV)/.installed
