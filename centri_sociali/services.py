@@ -1,4 +1,8 @@
-"""Rules of the centres' calendar that change data, called by views, admin and the demo loader."""
+"""Rules of the centres' calendar that change data, called by views, admin and the demo loader.
+
+Who may act is the callers' question (the views ask centri_sociali/rules.py; the admin and the
+demo loader are trusted): these functions refuse only what the calendar's state forbids.
+"""
 
 from __future__ import annotations
 

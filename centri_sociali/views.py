@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
 
 from . import calendar, ical, recurrence, services
 from .filters import ActivityFilter, CentreFilter
@@ -115,12 +116,11 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "markers": map_markers([centre]),
             "following": following,
             "feed": _feed_links(request, reverse("centri_sociali:centre_feed", args=[slug])),
-            "manages": Centre.objects.managed_by(request.user).filter(pk=centre.pk).exists(),
         },
     )
 
 
-@login_required
+@permission_required("centri_sociali.follow_centre")
 @require_POST
 def centre_follow(request: HttpRequest, slug: str) -> HttpResponse:
     centre = get_object_or_404(Centre, slug=slug)
@@ -275,7 +275,7 @@ def occurrence_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("centri_sociali.register_for_activity")
 @require_POST
 def occurrence_register(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     slot = _slot_or_404(pk, key)
@@ -299,7 +299,7 @@ def occurrence_register(request: HttpRequest, pk: int, key: str) -> HttpResponse
     return redirect(slot.get_absolute_url())
 
 
-@login_required
+@permission_required("centri_sociali.register_for_activity")
 @require_POST
 def occurrence_unregister(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     slot = _slot_or_404(pk, key)
@@ -342,8 +342,12 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
 
 
 def _managed_centre(request: HttpRequest, slug: str) -> Centre:
-    """The centre, if the user manages it: for anybody else it does not exist (404)."""
-    return get_object_or_404(Centre.objects.managed_by(request.user), slug=slug)
+    """The centre, if the user may manage it: for anybody else its managers' page does not
+    exist (404), whatever they ask of it."""
+    centre = get_object_or_404(Centre, slug=slug)
+    if not request.user.has_perm("centri_sociali.manage_centre", centre):
+        raise Http404
+    return centre
 
 
 def _managed_activity(centre: Centre, pk: int) -> Activity:
