@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from collabcity.models import Quartiere
@@ -100,15 +99,15 @@ class ActivityFilter(ChoicesOnceMixin, django_filters.FilterSet):
     }
 
     def free_only(self, queryset, name, value):
-        return queryset.filter(Q(price__isnull=True) | Q(price=0)) if value else queryset
+        return queryset.free() if value else queryset
 
     # The dates choose the window the views expand; on the series they only trim what
     # cannot have a date in it (and the feeds, which export whole series).
     def starting_from(self, queryset, name, value):
-        return queryset.filter(last_end__date__gte=value)
+        return queryset.from_day(value)
 
     def ending_on(self, queryset, name, value):
-        return queryset.filter(first_start__date__lte=value)
+        return queryset.until_day(value)
 
 
 class CentreFilter(ChoicesOnceMixin, django_filters.FilterSet):

@@ -1,8 +1,8 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -235,6 +235,20 @@ class ActivityQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def not_ended(self):
+        """Series with a date still to come or under way."""
+        return self.filter(last_end__gte=timezone.now())
+
+    def free(self):
+        return self.filter(Q(price__isnull=True) | Q(price=0))
+
+    # By local day, for the filters: what cannot have a date on or after (before) the day.
+    def from_day(self, day: date):
+        return self.filter(last_end__date__gte=day)
+
+    def until_day(self, day: date):
+        return self.filter(first_start__date__lte=day)
+
 
 # An activity lasts at most this long: it bounds how early an occurrence may start to still
 # overlap a window, so that windows are fetched with a simple range condition.
@@ -433,6 +447,31 @@ class RegistrationQuerySet(models.QuerySet):
 
     def waiting(self):
         return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
+    def tally(self) -> tuple[int, int]:
+        """How many places are confirmed and how many people wait, in one query."""
+        counts = self.aggregate(
+            confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+        )
+        return counts["confirmed"], counts["waiting"]
+
+    def count_by_occurrence(self, occurrences) -> dict[int, int]:
+        """How many registrations each of the dates has, by the date's pk, in one query."""
+        return dict(
+            self.filter(occurrence__in=occurrences)
+            .values("occurrence_id")
+            .annotate(n=Count("pk"))
+            .values_list("occurrence_id", "n")
+        )
+
+    def upcoming_for(self, user):
+        """The user's registrations to dates not yet over, soonest first, with their activity."""
+        return (
+            self.filter(user=user, occurrence__ends_at__gte=timezone.now())
+            .select_related("occurrence__activity__centre", "occurrence__room")
+            .order_by("occurrence__starts_at")
+        )
 
 
 class Registration(models.Model):

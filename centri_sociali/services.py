@@ -1,4 +1,8 @@
-"""Rules of the centres' calendar that change data, called by views, admin and the demo loader."""
+"""Rules of the centres' calendar that change data, called by views, admin and the demo loader.
+
+Who may act is the callers' question (the views ask centri_sociali/rules.py; the admin and the
+demo loader are trusted): these functions refuse only what the calendar's state forbids.
+"""
 
 from __future__ import annotations
 
@@ -325,13 +329,14 @@ def cancel_occurrence(
         occurrence.cancelled = True
         occurrence.note = note
         occurrence.save(update_fields=["cancelled", "note", "updated_at"])
-        when = describe_slot(recurrence.slot_from_occurrence(activity, occurrence))
         _notify_change(
             occurrence,
-            subject=_("Sospesa: %(title)s") % {"title": activity.title},
-            body=_("«%(title)s» al %(centre)s è sospesa: %(when)s.")
-            % {"title": activity.title, "centre": activity.centre.name, "when": when}
-            + (f"\n{note}" if note else ""),
+            event="centri_sociali/occurrence_cancelled",
+            context={
+                "activity": activity,
+                "when": describe_slot(recurrence.slot_from_occurrence(activity, occurrence)),
+                "note": note,
+            },
         )
     return occurrence
 
@@ -395,19 +400,16 @@ def move_occurrence(
             first_start=min(activity.first_start, starts_at),
             last_end=max(activity.last_end, ends_at),
         )
-        after = describe_slot(slot)
         _notify_change(
             occurrence,
-            subject=_("Cambio di orario: %(title)s") % {"title": activity.title},
-            body=_("«%(title)s» al %(centre)s non si terrà %(before)s ma %(after)s%(room)s.")
-            % {
-                "title": activity.title,
-                "centre": activity.centre.name,
+            event="centri_sociali/occurrence_moved",
+            context={
+                "activity": activity,
                 "before": before,
-                "after": after,
-                "room": _(", nella sala «%(room)s»") % {"room": room.name} if room else "",
-            }
-            + (f"\n{note}" if note else ""),
+                "after": describe_slot(slot),
+                "room": room,
+                "note": note,
+            },
         )
     return occurrence
 
@@ -417,7 +419,7 @@ def _refuse_past(occurrence: Occurrence) -> None:
         raise ActivityError(_("Questa data è già passata o iniziata: non si può più cambiare."))
 
 
-def _notify_change(occurrence: Occurrence, *, subject: str, body: str) -> None:
+def _notify_change(occurrence: Occurrence, *, event: str, context: dict) -> None:
     """Tell who registered for the date, and who follows the centre, in this transaction."""
     activity = occurrence.activity
     registrant_ids = occurrence.registrations.active().values_list("user_id", flat=True)
@@ -434,8 +436,8 @@ def _notify_change(occurrence: Occurrence, *, subject: str, body: str) -> None:
         notify(
             recipient=recipient,
             topic=NOTIFICATION_TOPIC,
-            subject=subject,
-            body=body,
+            event=event,
+            context=context,
             url=url,
         )
 
@@ -498,16 +500,8 @@ def _promote_waiting(occurrence: Occurrence) -> list[Registration]:
         notify(
             recipient=registration.user,
             topic=NOTIFICATION_TOPIC,
-            subject=_("Si è liberato un posto: %(title)s") % {"title": activity.title},
-            body=_(
-                "Eri in lista d'attesa per «%(title)s» al %(centre)s, %(when)s: "
-                "ora il posto è tuo. Se non puoi venire, annulla l'iscrizione dal portale."
-            )
-            % {
-                "title": activity.title,
-                "centre": activity.centre.name,
-                "when": describe_slot(slot),
-            },
+            event="centri_sociali/registration_promoted",
+            context={"activity": activity, "when": describe_slot(slot)},
             url=slot.get_absolute_url(),
         )
     return chosen

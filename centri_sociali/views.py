@@ -1,21 +1,19 @@
-import calendar as monthcalendar
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
 
-from . import ical, recurrence, services
+from . import calendar, ical, recurrence, services
 from .filters import ActivityFilter, CentreFilter
 from .forms import (
     ActivityForm,
@@ -26,27 +24,11 @@ from .forms import (
 )
 from .models import Activity, Centre, OpeningHours, Registration
 
-VIEW_CHOICES = [
-    ("mese", gettext_lazy("Mese")),
-    ("settimana", gettext_lazy("Settimana")),
-    ("giorno", gettext_lazy("Giorno")),
-    ("elenco", gettext_lazy("Elenco")),
-]
-CALENDAR_VIEWS = {code for code, _label in VIEW_CHOICES}
 LIST_PAGE_SIZE = 25
-# With the whole city in a grid a day can hold dozens of dates: the grid shows the first ones
-# and links to the day, as calendar programs do ("+ 12 altre").
-MONTH_PER_DAY = 5
-WEEK_PER_DAY = 15
-LIST_DEFAULT_DAYS = 30
 CENTRE_UPCOMING_DAYS = 30
 MANAGER_UPCOMING_DAYS = 28
 # The parameters that choose what the calendar shows, not which activities: feeds drop them.
 VIEW_PARAMETERS = {"vista", "data", "pagina"}
-
-
-def local_midnight(day: date) -> datetime:
-    return recurrence.to_aware(datetime.combine(day, time.min))
 
 
 # --- the network of centres -----------------------------------------------------------------
@@ -117,9 +99,10 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     now = timezone.now()
-    window = (now, now + timedelta(days=CENTRE_UPCOMING_DAYS))
-    slots = recurrence.expand_many(
-        Activity.objects.published().filter(centre=centre).for_calendar(*window), *window
+    slots = calendar.dates_between(
+        Activity.objects.published().filter(centre=centre),
+        now,
+        now + timedelta(days=CENTRE_UPCOMING_DAYS),
     )
     following = request.user.is_authenticated and centre.follows.filter(user=request.user).exists()
     return render(
@@ -133,12 +116,11 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "markers": map_markers([centre]),
             "following": following,
             "feed": _feed_links(request, reverse("centri_sociali:centre_feed", args=[slug])),
-            "manages": Centre.objects.managed_by(request.user).filter(pk=centre.pk).exists(),
         },
     )
 
 
-@login_required
+@permission_required("centri_sociali.follow_centre")
 @require_POST
 def centre_follow(request: HttpRequest, slug: str) -> HttpResponse:
     centre = get_object_or_404(Centre, slug=slug)
@@ -158,96 +140,37 @@ def centre_follow(request: HttpRequest, slug: str) -> HttpResponse:
 # --- the city calendar ----------------------------------------------------------------------
 
 
-def _window(view: str, anchor: date, filters: dict) -> tuple[date, date]:
-    """First day and the day after the last of what the view shows."""
-    if view == "mese":
-        first = anchor.replace(day=1)
-        days = monthcalendar.monthrange(first.year, first.month)[1]
-        return first, first + timedelta(days=days)
-    if view == "settimana":
-        monday = anchor - timedelta(days=anchor.weekday())
-        return monday, monday + timedelta(days=7)
-    if view == "giorno":
-        return anchor, anchor + timedelta(days=1)
-    first = filters.get("dal") or timezone.localdate()
-    last = filters.get("al") or first + timedelta(days=LIST_DEFAULT_DAYS - 1)
-    return first, last + timedelta(days=1)
-
-
-def _neighbours(view: str, first: date) -> tuple[date, date]:
-    if view == "mese":
-        previous = (first - timedelta(days=1)).replace(day=1)
-        following = (first + timedelta(days=32)).replace(day=1)
-        return previous, following
-    step = timedelta(days=7 if view == "settimana" else 1)
-    return first - step, first + step
-
-
-def _by_day(slots) -> dict[date, list]:
-    by_day: dict[date, list] = {}
-    for slot in slots:
-        by_day.setdefault(slot.local_start.date(), []).append(slot)
-    return by_day
-
-
-def _cell(day: date, slots: list, limit: int | None) -> dict:
-    """A day of a grid: its first dates, and how many more the day view lists."""
-    shown = slots if limit is None else slots[:limit]
-    return {"day": day, "slots": shown, "more": len(slots) - len(shown)}
-
-
-def _month_weeks(first: date, end: date, slots) -> list[list[dict]]:
-    by_day = _by_day(slots)
-    return [
-        [
-            {**_cell(day, by_day.get(day, []), MONTH_PER_DAY), "in_month": first <= day < end}
-            for day in week
-        ]
-        for week in monthcalendar.Calendar().monthdatescalendar(first.year, first.month)
-    ]
-
-
-def _days(first: date, end: date, slots, limit: int | None) -> list[dict]:
-    by_day = _by_day(slots)
-    days = [first + timedelta(days=n) for n in range((end - first).days)]
-    return [_cell(day, by_day.get(day, []), limit) for day in days]
-
-
 def city_calendar(request: HttpRequest) -> HttpResponse:
-    view = request.GET.get("vista", "mese")
-    if view not in CALENDAR_VIEWS:
-        view = "mese"
+    view = request.GET.get("vista")
+    if view not in calendar.VIEWS:
+        view = calendar.MONTH
     anchor = parse_date(request.GET.get("data") or "") or timezone.localdate()
     filterset = ActivityFilter(request.GET, queryset=Activity.objects.published())
-    valid = filterset.is_valid()
-    filters = filterset.form.cleaned_data if valid else {}
-    first, end = _window(view, anchor, filters)
-    start_at, end_at = local_midnight(first), local_midnight(end)
-    activities = filterset.qs.for_calendar(start_at, end_at) if valid else Activity.objects.none()
-    slots = recurrence.expand_many(activities, start_at, end_at)
-    if filters.get("dal"):
-        slots = [slot for slot in slots if slot.local_start.date() >= filters["dal"]]
-    if filters.get("al"):
-        slots = [slot for slot in slots if slot.local_start.date() <= filters["al"]]
+    if filterset.is_valid():
+        cleaned = filterset.form.cleaned_data
+        days = {"since": cleaned["dal"], "until": cleaned["al"]}
+        window = calendar.Window.of(view, anchor, **days)
+        slots = calendar.dates(filterset.qs, window, **days)
+    else:
+        window, slots = calendar.Window.of(view, anchor), []
     context = {
         "filter": filterset,
         "view": view,
-        "view_choices": VIEW_CHOICES,
+        "view_choices": calendar.VIEW_CHOICES,
         "weekday_names": [label for _day, label in OpeningHours.Weekday.choices],
-        "first": first,
-        "last": end - timedelta(days=1),
+        "first": window.first,
+        "last": window.last,
         "slot_count": len(slots),
         "feed": _calendar_feed_links(request),
     }
-    if view == "elenco":
+    if view == calendar.LIST:
         context["page"] = Paginator(slots, LIST_PAGE_SIZE).get_page(request.GET.get("pagina"))
     else:
-        context["previous"], context["next"] = _neighbours(view, first)
-        if view == "mese":
-            context["weeks"] = _month_weeks(first, end, slots)
+        context["previous"], context["next"] = window.previous, window.next
+        if view == calendar.MONTH:
+            context["weeks"] = calendar.month_weeks(window, slots)
         else:
-            limit = WEEK_PER_DAY if view == "settimana" else None
-            context["days"] = _days(first, end, slots, limit)
+            context["days"] = calendar.days(window, slots)
     return render(request, "centri_sociali/calendar.html", context)
 
 
@@ -333,11 +256,7 @@ def occurrence_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     confirmed = waiting = 0
     mine = None
     if slot.occurrence is not None:
-        counts = slot.occurrence.registrations.aggregate(
-            confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
-        )
-        confirmed, waiting = counts["confirmed"], counts["waiting"]
+        confirmed, waiting = slot.occurrence.registrations.tally()
         if request.user.is_authenticated:
             mine = slot.occurrence.registrations.active().filter(user=request.user).first()
     places_left = None if activity.capacity is None else max(activity.capacity - confirmed, 0)
@@ -356,7 +275,7 @@ def occurrence_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("centri_sociali.register_for_activity")
 @require_POST
 def occurrence_register(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     slot = _slot_or_404(pk, key)
@@ -380,7 +299,7 @@ def occurrence_register(request: HttpRequest, pk: int, key: str) -> HttpResponse
     return redirect(slot.get_absolute_url())
 
 
-@login_required
+@permission_required("centri_sociali.register_for_activity")
 @require_POST
 def occurrence_unregister(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     slot = _slot_or_404(pk, key)
@@ -401,12 +320,7 @@ def occurrence_unregister(request: HttpRequest, pk: int, key: str) -> HttpRespon
 
 @login_required
 def my_registrations(request: HttpRequest) -> HttpResponse:
-    registrations = (
-        Registration.objects.active()
-        .filter(user=request.user, occurrence__ends_at__gte=timezone.now())
-        .select_related("occurrence__activity__centre", "occurrence__room")
-        .order_by("occurrence__starts_at")
-    )
+    registrations = Registration.objects.active().upcoming_for(request.user)
     slots = [
         (
             registration,
@@ -428,8 +342,12 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
 
 
 def _managed_centre(request: HttpRequest, slug: str) -> Centre:
-    """The centre, if the user manages it: for anybody else it does not exist (404)."""
-    return get_object_or_404(Centre.objects.managed_by(request.user), slug=slug)
+    """The centre, if the user may manage it: for anybody else its managers' page does not
+    exist (404), whatever they ask of it."""
+    centre = get_object_or_404(Centre, slug=slug)
+    if not request.user.has_perm("centri_sociali.manage_centre", centre):
+        raise Http404
+    return centre
 
 
 def _managed_activity(centre: Centre, pk: int) -> Activity:
@@ -460,36 +378,27 @@ def manage_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def manage_centre(request: HttpRequest, slug: str) -> HttpResponse:
     centre = _managed_centre(request, slug)
-    today = timezone.localdate()
-    window = (local_midnight(today), local_midnight(today + timedelta(days=MANAGER_UPCOMING_DAYS)))
-    activities = Activity.objects.filter(centre=centre).for_calendar(*window)
-    slots = recurrence.expand_many(activities, *window)
-    occurrence_ids = [slot.occurrence.pk for slot in slots if slot.occurrence]
-    counts = dict(
-        Registration.objects.active()
-        .filter(occurrence_id__in=occurrence_ids)
-        .values_list("occurrence_id")
-        .annotate(n=Count("pk"))
-        .values_list("occurrence_id", "n")
+    window = calendar.Window.upcoming(MANAGER_UPCOMING_DAYS)
+    slots = calendar.dates(Activity.objects.filter(centre=centre), window)
+    counts = Registration.objects.active().count_by_occurrence(
+        [slot.occurrence for slot in slots if slot.occurrence]
     )
-    rows = [(slot, counts.get(slot.occurrence.pk, 0) if slot.occurrence else 0) for slot in slots]
+
+    def registered(slot) -> int:
+        return counts.get(slot.occurrence.pk, 0) if slot.occurrence else 0
+
+    days = [
+        (day, [(slot, registered(slot)) for slot in group])
+        for day, group in calendar.by_day(slots).items()
+    ]
     series = (
-        Activity.objects.filter(centre=centre, last_end__gte=timezone.now())
-        .select_related("room")
-        .order_by("title")
+        Activity.objects.filter(centre=centre).not_ended().select_related("room").order_by("title")
     )
     return render(
         request,
         "centri_sociali/manage/centre.html",
-        {"centre": centre, "days": _group_rows(rows), "series": series},
+        {"centre": centre, "days": days, "series": series},
     )
-
-
-def _group_rows(rows) -> list[tuple[date, list]]:
-    days: dict[date, list] = {}
-    for slot, count in rows:
-        days.setdefault(slot.local_start.date(), []).append((slot, count))
-    return list(days.items())
 
 
 def _save_activity_form(request, centre, form, activity=None):

@@ -1,0 +1,91 @@
+"""The calendar grid (centri_sociali.calendar): the days each view shows, and their layout."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from centri_sociali import calendar, services
+from centri_sociali.models import Activity
+from centri_sociali.recurrence import Slot
+
+from .factories import rome, weekly
+
+
+def slot_at(day: date, hour: int = 18) -> Slot:
+    start = rome(day.year, day.month, day.day, hour)
+    return Slot(Activity(title="Burraco"), start, start, start + timedelta(hours=1), None)
+
+
+@pytest.mark.parametrize(
+    ("view", "anchor", "first", "end", "previous"),
+    [
+        ("mese", date(2027, 3, 17), date(2027, 3, 1), date(2027, 4, 1), date(2027, 2, 1)),
+        ("mese", date(2027, 1, 31), date(2027, 1, 1), date(2027, 2, 1), date(2026, 12, 1)),
+        ("settimana", date(2027, 3, 17), date(2027, 3, 15), date(2027, 3, 22), date(2027, 3, 8)),
+        ("giorno", date(2027, 3, 1), date(2027, 3, 1), date(2027, 3, 2), date(2027, 2, 28)),
+    ],
+)
+def test_window_of_a_grid_view_and_its_neighbours(view, anchor, first, end, previous):
+    window = calendar.Window.of(view, anchor)
+    assert (window.first, window.end, window.previous, window.next) == (first, end, previous, end)
+
+
+def test_list_window_is_the_filter_days_or_the_next_thirty():
+    today = timezone.localdate()
+    default = calendar.Window.of("elenco", date(2027, 3, 17))
+    chosen = calendar.Window.of(
+        "elenco", date(2027, 3, 17), since=date(2027, 5, 1), until=date(2027, 5, 10)
+    )
+    assert (default.first, default.last) == (today, today + timedelta(days=29))
+    assert (chosen.first, chosen.last) == (date(2027, 5, 1), date(2027, 5, 10))
+
+
+def test_window_starts_and_ends_at_local_midnight_across_the_clock_change():
+    # Clocks go forward on Sunday 28 March 2027: that week is an hour short.
+    window = calendar.Window.of("settimana", date(2027, 3, 24))
+    assert window.starts_at == rome(2027, 3, 22)
+    assert window.ends_at - window.starts_at == timedelta(days=7, hours=-1)
+
+
+def test_month_grid_has_whole_weeks_and_limits_a_busy_day():
+    window = calendar.Window.of("mese", date(2027, 3, 1))
+    busy = [slot_at(date(2027, 3, 10), hour) for hour in range(8, 15)]
+
+    weeks = calendar.month_weeks(window, busy)
+
+    assert [len(week) for week in weeks] == [7] * 5
+    assert weeks[0][0]["day"] == date(2027, 3, 1)  # a Monday
+    assert weeks[-1][-1] == {"day": date(2027, 4, 4), "slots": [], "more": 0, "in_month": False}
+    cell = next(cell for week in weeks for cell in week if cell["day"] == date(2027, 3, 10))
+    assert (len(cell["slots"]), cell["more"]) == (calendar.MONTH_PER_DAY, 2)
+
+
+def test_week_grid_limits_a_day_and_the_day_view_shows_everything():
+    busy = [slot_at(date(2027, 3, 17), 0) for _n in range(calendar.WEEK_PER_DAY + 3)]
+
+    week = calendar.days(calendar.Window.of("settimana", date(2027, 3, 17)), busy)
+    day = calendar.days(calendar.Window.of("giorno", date(2027, 3, 17)), busy)
+
+    assert [cell["day"] for cell in week][:3] == [date(2027, 3, 15 + n) for n in range(3)]
+    assert (len(week[2]["slots"]), week[2]["more"]) == (calendar.WEEK_PER_DAY, 3)
+    assert [(len(cell["slots"]), cell["more"]) for cell in day] == [(len(busy), 0)]
+
+
+def test_dates_of_a_month_keep_only_the_filter_days(room):
+    activity = weekly(centre=room.centre, room=room, weekdays=[0], repeat_count=8,
+                      starts_at=rome(2027, 3, 1, 18), ends_at=rome(2027, 3, 1, 19))  # fmt: skip
+    services.cancel_occurrence(activity=activity, original_start=rome(2027, 3, 15, 18))
+    window = calendar.Window.of("mese", date(2027, 3, 1))
+
+    everything = calendar.dates(Activity.objects.all(), window)
+    some = calendar.dates(
+        Activity.objects.all(), window, since=date(2027, 3, 8), until=date(2027, 3, 22)
+    )
+
+    assert [slot.local_start.day for slot in everything] == [1, 8, 15, 22, 29]
+    assert [(slot.local_start.day, slot.cancelled) for slot in some] == [
+        (8, False),
+        (15, True),
+        (22, False),
+    ]
