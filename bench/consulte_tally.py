@@ -39,7 +39,7 @@ def run(ballots: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from consulte import elections
+    from consulte.elections import services as elections
     from consulte.models import Ballot, BallotPreference, Election, Elector, ElectorVote
 
     election, quartiere, candidates, _shares = make_election(open_now=True, ceremony=False)
@@ -143,7 +143,8 @@ def run_opening(envelopes: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from consulte import ballot_box, elections
+    from consulte.elections import ballot_box
+    from consulte.elections import services as elections
     from consulte.models import Election, Elector, ElectorVote, Envelope, new_receipt_id
 
     election, quartiere, candidates, shares = make_election(open_now=True, code="A")

@@ -22,7 +22,7 @@ class ConsulteConfig(AppConfig):
         # Only the electoral rolls are private among the consulte's files.
         STAFF_DOWNLOAD_PERMISSIONS["consulte"] = "consulte.view_rollimport"
 
-        from . import elections
+        from .elections import services as elections
 
         def end_anonymous_verifications(sender, request, **kwargs):
             if request is not None and hasattr(request, "session"):

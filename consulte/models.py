@@ -246,7 +246,7 @@ class OpinionRequest(models.Model):
 # Secrecy by design: an Elector (roll entry) and the fact that they voted (ElectorVote) live in
 # tables that never reference a ballot. While voting is open a ballot exists only as an Envelope,
 # sealed with the election's public key; plain Ballots are written only by the opening, shuffled,
-# in one transaction (see consulte/ballot_box.py).
+# in one transaction (see consulte/elections/ballot_box.py).
 
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 RECEIPT_LENGTH = 20  # 100 random bits
@@ -581,7 +581,7 @@ class BallotBox(models.Model):
     """The election's key and the life of its envelopes: ceremony, close, opening.
 
     Only the public key is stored; the private key exists as the guardians' shares (see
-    consulte/ballot_box.py).
+    consulte/elections/ballot_box.py).
     """
 
     election = models.OneToOneField(

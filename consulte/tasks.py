@@ -1,12 +1,13 @@
 from celery import shared_task
 
-from . import ballot_box, elections, roll
+from .elections import ballot_box, rolls
+from .elections import services as elections
 from .models import Election
 
 
 @shared_task(name="consulte.tasks.import_roll")
 def import_roll(roll_import_id: int) -> str:
-    return roll.run_import(roll_import_id=roll_import_id).status
+    return rolls.run_import(roll_import_id=roll_import_id).status
 
 
 @shared_task(name="consulte.tasks.tally_election")

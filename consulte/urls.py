@@ -1,13 +1,15 @@
 from django.urls import path
 
-from . import ballot_box_views, election_views, views
+from . import views
+from .elections import ballot_box_views
+from .elections import views as election_views
 
 app_name = "consulte"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("la-mia-consulta/", views.council_mine, name="council_mine"),
-    # Elections (consulte/election_views.py).
+    # Elections (consulte/elections/views.py).
     path("elezioni/", election_views.election_list, name="election_list"),
     path("elezioni/ricevute/", election_views.receipt_lookup, name="receipt_lookup"),
     path("elezioni/termina/", election_views.terminal_end, name="terminal_end"),
@@ -29,7 +31,7 @@ urlpatterns = [
         name="election_nominate",
     ),
     path("elezioni/<int:pk>/scheda/", election_views.ballot, name="ballot"),
-    # The guardians' pages (consulte/ballot_box_views.py).
+    # The guardians' pages (consulte/elections/ballot_box_views.py).
     path(
         "elezioni/<int:pk>/garanti/cerimonia/",
         ballot_box_views.key_ceremony,

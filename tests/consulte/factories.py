@@ -6,7 +6,8 @@ import factory
 from codicefiscale import codicefiscale
 from django.utils import timezone
 
-from consulte import ballot_box, elections
+from consulte.elections import ballot_box
+from consulte.elections import services as elections
 from consulte.models import (
     Candidate,
     Election,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from collabcity.roles import Role
 from collabcity.services import assign_role
-from consulte import elections
+from consulte.elections import services as elections
 from consulte.models import (
     Ballot,
     BallotPreference,

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collabcity.celery import app as celery_app
-from consulte import ballot_box, elections
+from consulte.elections import ballot_box
+from consulte.elections import services as elections
 from consulte.models import (
     Ballot,
     BallotBox,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consulte import elections
+from consulte.elections import services as elections
 from consulte.models import (
     Ballot,
     BallotPreference,

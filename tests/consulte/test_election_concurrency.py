@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from consulte import elections
+from consulte.elections import services as elections
 from consulte.models import ElectorVote, Envelope
 from tests.consulte.council_factories import CouncilFactory
 from tests.consulte.factories import CandidateFactory, ElectionFactory, ElectorFactory

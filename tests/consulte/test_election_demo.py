@@ -1,7 +1,9 @@
 """The demo elections: an open one the demo citizen can vote in, a closed one with results."""
 
-from consulte import ballot_box, election_demo, elections
-from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
+from consulte.elections import ballot_box
+from consulte.elections import demo as election_demo
+from consulte.elections import services as elections
+from consulte.elections.demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
 from consulte.models import (
     Ballot,
     Candidate,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from collabcity.roles import Role
 from collabcity.services import assign_role
-from consulte import elections
+from consulte.elections import services as elections
 from consulte.models import DeskCount, ElectionLogEntry, ElectorVote, VotingCredential
 from tests.consulte.factories import ElectorFactory, voting_point
 from tests.factories import UserFactory

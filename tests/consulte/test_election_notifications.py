@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from collabcity.models import Notification
-from consulte import elections
+from consulte.elections import services as elections
 from tests.consulte.factories import tally
 from tests.factories import QuartiereFactory, UserFactory
 

@@ -14,7 +14,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.urls import reverse
 
-from consulte import elections, oidc
+from consulte.elections import oidc
+from consulte.elections import services as elections
 from consulte.models import ElectorVerification
 
 CLIENT_ID, CLIENT_SECRET = "collabcity", "segreto-di-prova"

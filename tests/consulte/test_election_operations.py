@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collabcity.spreadsheets import csv_safe
-from consulte import elections
+from consulte.elections import services as elections
 from consulte.models import ElectorVerification, ElectorVote, Envelope, VotingCredential
 from tests.consulte.factories import ElectorFactory, issue_code, tally
 

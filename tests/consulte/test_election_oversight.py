@@ -10,7 +10,7 @@ from django.utils import timezone
 from collabcity.models import Notification
 from collabcity.roles import Role
 from collabcity.services import assign_role
-from consulte import elections
+from consulte.elections import services as elections
 from consulte.models import ElectionLogEntry, ElectorVote, Member, VotingCredential
 from tests.consulte.factories import ElectorFactory, tally, voting_point
 from tests.factories import UserFactory

@@ -7,7 +7,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from collabcity.models import User
-from consulte import elections
+from consulte.elections import services as elections
 from consulte.models import (
     Ballot,
     BallotPreference,

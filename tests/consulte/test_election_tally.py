@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from consulte import ballot_box, elections, opendata
+from consulte.elections import ballot_box, opendata
+from consulte.elections import services as elections
 from consulte.models import CandidateResult, ElectorVote, Member, Result
 from tests.consulte.factories import SHARES, CandidateFactory, ElectorFactory, tally, voting_point
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from consulte import elections
+from consulte.elections import services as elections
 from consulte.models import ElectorVerification, VotingCredential
 from tests.consulte.factories import ElectionFactory, ElectorFactory, issue_code, verify
 from tests.factories import UserFactory

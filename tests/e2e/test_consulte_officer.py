@@ -9,7 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from collabcity.models import User
-from consulte import ballot_box, election_demo, elections
+from consulte.elections import ballot_box
+from consulte.elections import demo as election_demo
+from consulte.elections import services as elections
 from consulte.models import Election, ElectionLogEntry, ElectorVote, Result
 from tests.e2e.test_accessibility import axe_violations
 

@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from consulte import elections
-from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
+from consulte.elections import services as elections
+from consulte.elections.demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
 from consulte.models import Ballot, Election, ElectorVote, Envelope
 from tests.e2e.test_accessibility import axe_violations
 

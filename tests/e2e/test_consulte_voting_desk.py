@@ -4,8 +4,8 @@ marks an elector as voted in person, and that elector can no longer vote online.
 import pytest
 from playwright.sync_api import Page, expect
 
-from consulte import elections
-from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE
+from consulte.elections import services as elections
+from consulte.elections.demo import DEMO_CITIZEN_FISCAL_CODE
 from consulte.models import Election, ElectionLogEntry, ElectorVote
 
 DEMO_PASSWORD = "collabcity-demo"

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consulte import ballot_box, elections
+from consulte.elections import ballot_box
+from consulte.elections import services as elections
 from consulte.models import Election
 
 

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from collabcity.net import client_ip
 from collabcity.roles import Role
 
-from . import elections, opendata
-from .election_forms import (
+from ..models import Candidate, Election, ElectorVerification, ElectorVote, Result, VotingPoint
+from . import opendata
+from . import services as elections
+from .forms import (
     BallotForm,
     DeskCountForm,
     DeskSearchForm,
@@ -27,7 +29,6 @@ from .election_forms import (
     RollCheckForm,
     VerifyCodeForm,
 )
-from .models import Candidate, Election, ElectorVerification, ElectorVote, Result, VotingPoint
 
 DESK_RESULTS = 20
 

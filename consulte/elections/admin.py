@@ -24,8 +24,7 @@ from django.utils.translation import ngettext
 from collabcity.admin import ServiceRecordAdmin
 from collabcity.spreadsheets import csv_safe
 
-from . import elections
-from .models import (
+from ..models import (
     BallotBox,
     Candidate,
     CandidateResult,
@@ -38,6 +37,7 @@ from .models import (
     RollImport,
     VotingPoint,
 )
+from . import services as elections
 
 # Settings that decide the outcome: fixed once voting opens.
 FROZEN_AT_OPENING = (
@@ -657,7 +657,7 @@ class RollImportAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
-        from .tasks import import_roll
+        from ..tasks import import_roll
 
         transaction.on_commit(partial(import_roll.delay, obj.pk))
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from collabcity.models import Quartiere
 
-from .elections import age_on, normalize_fiscal_code
-from .models import Elector, Gender, RollImport
+from ..models import Elector, Gender, RollImport
+from .services import age_on, normalize_fiscal_code
 
 PROGRESS_EVERY = 500
 BATCH_SIZE = 2000

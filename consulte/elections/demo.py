@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from collabcity.models import Quartiere, User
 
-from . import ballot_box, elections
-from .models import (
+from ..models import (
     BallotBox,
     Candidate,
     Council,
@@ -29,6 +28,8 @@ from .models import (
     VotingCredential,
     VotingPoint,
 )
+from . import ballot_box
+from . import services as elections
 
 DEMO_CITIZEN_EMAIL = "cittadina@demo.collabcity.it"
 DEMO_CITIZEN_FISCAL_CODE = "CTTCHR90C55H223J"  # Chiara Cittadina, 15/03/1990, Reggio Emilia

@@ -16,8 +16,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Count
 from django.utils import timezone
 
-from . import elections
-from .models import (
+from ..models import (
     BallotBox,
     Candidate,
     CandidateResult,
@@ -25,6 +24,7 @@ from .models import (
     ElectorVote,
     format_receipt,
 )
+from . import services as elections
 
 FORMAT_VERSION = 1
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Candidate, Election
+from ..models import Candidate, Election
 
 
 class VerifyCodeForm(forms.Form):

@@ -17,9 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import ballot_box, elections
+from ..models import BallotBox, Election, ElectionLogEntry
+from . import ballot_box
+from . import services as elections
 from .ballot_box_forms import CeremonyForm, OpeningForm
-from .models import BallotBox, Election, ElectionLogEntry
 
 
 def _election_for(request: HttpRequest, pk: int, permission: str) -> Election:
@@ -94,7 +95,7 @@ def open_envelopes(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, message)
             form = OpeningForm(guardians=guardians)  # never echo the shares back in the page
         else:
-            from .tasks import open_ballot_box
+            from ..tasks import open_ballot_box
 
             elections.log_action(
                 election=election,

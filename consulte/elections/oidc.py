@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from collabcity.models import User
 
-from .elections import fiscal_code_from_claims
+from .services import fiscal_code_from_claims
 
 PROVIDER_ID = "spid"
 

@@ -35,7 +35,7 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.secret import SecretBox
 
-from .models import (
+from ..models import (
     RECEIPT_ALPHABET,
     RECEIPT_LENGTH,
     Ballot,

@@ -56,8 +56,7 @@ from django.utils.translation import gettext_lazy as _
 from collabcity.models import Notification, User
 from collabcity.notifications import notify
 
-from . import ballot_box
-from .models import (
+from ..models import (
     RECEIPT_ALPHABET,
     RECEIPT_LENGTH,
     Ballot,
@@ -81,6 +80,7 @@ from .models import (
     new_receipt_id,
     this_hour,
 )
+from . import ballot_box
 
 TERM_YEARS = 5
 CODE_ALPHABET = RECEIPT_ALPHABET
