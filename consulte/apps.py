@@ -22,11 +22,11 @@ class ConsulteConfig(AppConfig):
         # Only the electoral rolls are private among the consulte's files.
         STAFF_DOWNLOAD_PERMISSIONS["consulte"] = "consulte.view_rollimport"
 
-        from .elections import services as elections
+        from .elections import verification
 
         def end_anonymous_verifications(sender, request, **kwargs):
             if request is not None and hasattr(request, "session"):
-                elections.forget_all_in_session(request.session)
+                verification.forget_all_in_session(request.session)
 
         user_logged_in.connect(
             end_anonymous_verifications, dispatch_uid="consulte-login", weak=False

@@ -6,6 +6,7 @@ hour while voting is open, and counts only through the stored result after the c
 
 import csv
 import secrets
+from datetime import datetime
 from functools import partial
 
 from django import forms
@@ -37,7 +38,7 @@ from ..models import (
     RollImport,
     VotingPoint,
 )
-from . import services as elections
+from . import common, desk, nominations, tally, verification
 
 # Settings that decide the outcome: fixed once voting opens.
 FROZEN_AT_OPENING = (
@@ -55,6 +56,10 @@ FROZEN_AT_OPENING = (
 # knowing the candidates could favour one of them. The opening of candidacies is fixed with
 # them, or moving it back to the future would unfreeze them.
 FROZEN_AT_NOMINATION = ("nomination_opens_at", "tie_rule")
+
+
+def _hour_label(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m %H:00")
 
 
 class ElectionForm(forms.ModelForm):
@@ -96,7 +101,7 @@ class ElectionForm(forms.ModelForm):
         seed = data.get("draw_seed")
         if data.get("tie_rule") == Election.TieRule.LOTS:
             if seed:
-                self.instance.tie_seed_commitment = elections.tie_seed_commitment(seed)
+                self.instance.tie_seed_commitment = tally.tie_seed_commitment(seed)
             elif not self.instance.tie_seed_commitment:
                 self.add_error(
                     "draw_seed",
@@ -205,7 +210,7 @@ class ElectionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # A seed typed with another tie rule commits nothing (clean() ignores it).
         if form.cleaned_data.get("draw_seed") and obj.tie_rule == Election.TieRule.LOTS:
-            elections.log_action(
+            common.log_action(
                 election=obj,
                 actor=request.user,
                 action=ElectionLogEntry.Action.TIE_SEED_COMMITTED,
@@ -248,14 +253,14 @@ class ElectionAdmin(admin.ModelAdmin):
     def turnout(self, election: Election) -> str:
         if election.pk is None or not election.has_started:
             return _("Il voto non è ancora aperto.")
-        rows = elections.turnout_per_hour(election)
+        rows = tally.turnout_per_hour(election)
         electors = election.electors.count()
         voters = sum(row["online"] + row["in_person"] for row in rows)
         share = f"{100 * voters / electors:.1f}%" if electors else "–"
         body = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((elections.hour_label(r["hour"]), r["online"], r["in_person"]) for r in rows),
+            ((_hour_label(r["hour"]), r["online"], r["in_person"]) for r in rows),
         )
         return format_html(
             "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
@@ -320,9 +325,9 @@ class ElectionAdmin(admin.ModelAdmin):
         done = 0
         for election in queryset:
             try:
-                elections.tally_election(election_id=election.pk)
+                tally.tally_election(election_id=election.pk)
                 done += 1
-            except elections.ElectionError as error:
+            except common.ElectionError as error:
                 self.message_user(request, f"{election}: {error.messages[0]}", messages.ERROR)
         if done:
             self.message_user(request, _("Scrutinio eseguito: %(n)d.") % {"n": done})
@@ -334,8 +339,8 @@ class ElectionAdmin(admin.ModelAdmin):
     def declare_count_complete(self, request, queryset):
         for election in queryset:
             try:
-                elections.declare_count_complete(election=election, user=request.user)
-            except elections.ElectionError as error:
+                desk.declare_count_complete(election=election, user=request.user)
+            except common.ElectionError as error:
                 self.message_user(request, f"{election}: {error.messages[0]}", messages.ERROR)
             else:
                 self.message_user(
@@ -360,10 +365,10 @@ class ElectionAdmin(admin.ModelAdmin):
         form = RevealSeedForm(request.POST if "seed" in request.POST else None)
         if form.is_valid():
             try:
-                elections.reveal_tie_seed(
+                tally.reveal_tie_seed(
                     election=election, seed=form.cleaned_data["seed"], user=request.user
                 )
-            except elections.ElectionError as error:
+            except common.ElectionError as error:
                 form.add_error("seed", error.messages[0])
             else:
                 self.message_user(
@@ -462,9 +467,9 @@ class CandidateAdmin(admin.ModelAdmin):
         done = 0
         for candidate in queryset.select_related("election"):
             try:
-                elections.withdraw_candidacy(candidate=candidate)
+                nominations.withdraw_candidacy(candidate=candidate)
                 done += 1
-            except elections.ElectionError as error:
+            except common.ElectionError as error:
                 self.message_user(request, f"{candidate}: {error.messages[0]}", messages.ERROR)
         if done:
             self.message_user(request, _("Candidature ritirate: %(n)d.") % {"n": done})
@@ -473,9 +478,9 @@ class CandidateAdmin(admin.ModelAdmin):
         done = 0
         for candidate in queryset:
             try:
-                elections.decide_candidacy(candidate=candidate, approve=approve, reason=reason)
+                nominations.decide_candidacy(candidate=candidate, approve=approve, reason=reason)
                 done += 1
-            except elections.ElectionError as error:
+            except common.ElectionError as error:
                 self.message_user(request, f"{candidate}: {error.messages[0]}", messages.ERROR)
         if done:
             self.message_user(
@@ -512,9 +517,9 @@ class ElectorAdmin(admin.ModelAdmin):
         return False
 
     def _issue(self, request, queryset):
-        # While voting is open a code lets its holder vote: elections.issue_credentials asks
+        # While voting is open a code lets its holder vote: verification.issue_credentials asks
         # for the dedicated permission and a reason (typed in the action bar: action_form).
-        issued = elections.issue_credentials(
+        issued = verification.issue_credentials(
             electors=list(queryset.select_related("election", "quartiere")),
             issued_by=request.user,
             reason=request.POST.get("reason", ""),
@@ -540,7 +545,7 @@ class ElectorAdmin(admin.ModelAdmin):
     def issue_codes_csv(self, request, queryset):
         try:
             issued = self._issue(request, queryset)
-        except elections.ElectionError as error:
+        except common.ElectionError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
             return None
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -575,7 +580,7 @@ class ElectorAdmin(admin.ModelAdmin):
     def issue_codes_letters(self, request, queryset):
         try:
             issued = self._issue(request, queryset)
-        except elections.ElectionError as error:
+        except common.ElectionError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
             return None
         # The configured address, never the Host header a client can set.

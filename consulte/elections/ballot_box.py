@@ -11,7 +11,7 @@ the portal keeps only the public key and, per guardian, a SHA-256 check value of
 so a wrong share is named at the opening. At the opening the key is rebuilt in the memory of
 the process that opens, the envelopes are shuffled with the system's cryptographic RNG,
 decrypted and written as plain Ballots in that order in one transaction that also deletes the
-envelopes. See the module docstring of consulte/elections.py for what this protects, from whom.
+envelopes. See the docstring of consulte/elections/__init__.py for what this protects, from whom.
 
 Libraries: PyNaCl (libsodium's sealed boxes; audited, constant-time, nothing to configure) and
 pycryptodome's Shamir (GF(2^128), 16-byte secrets: the 32-byte key is shared as two halves

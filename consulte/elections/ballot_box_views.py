@@ -18,8 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from ..models import BallotBox, Election, ElectionLogEntry
-from . import ballot_box
-from . import services as elections
+from . import ballot_box, common
 from .ballot_box_forms import CeremonyForm, OpeningForm
 
 
@@ -97,7 +96,7 @@ def open_envelopes(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             from ..tasks import open_ballot_box
 
-            elections.log_action(
+            common.log_action(
                 election=election,
                 actor=request.user,
                 action=ElectionLogEntry.Action.OPENING_REQUESTED,

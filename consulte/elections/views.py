@@ -19,8 +19,7 @@ from collabcity.net import client_ip
 from collabcity.roles import Role
 
 from ..models import Candidate, Election, ElectorVerification, ElectorVote, Result, VotingPoint
-from . import opendata
-from . import services as elections
+from . import casting, common, desk, nominations, opendata, verification
 from .forms import (
     BallotForm,
     DeskCountForm,
@@ -84,7 +83,7 @@ def election_list(request: HttpRequest) -> HttpResponse:
 
 
 def _voter_state(request: HttpRequest, election: Election) -> dict:
-    elector = elections.verified_elector(
+    elector = verification.verified_elector(
         election=election, user=request.user, session=request.session
     )
     voted = (
@@ -103,12 +102,12 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     state = _voter_state(request, election)
     own_candidacy = None
-    desk = False
+    serves_a_point = False
     if request.user.is_authenticated:
         own_candidacy = Candidate.objects.filter(election=election, user=request.user).first()
-        desk = (
+        serves_a_point = (
             _is_poll_worker(request.user)
-            and elections.points_of(election=election, user=request.user).exists()
+            and desk.points_of(election=election, user=request.user).exists()
         )
     return render(
         request,
@@ -117,7 +116,7 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "election": election,
             "candidates": candidates,
             "own_candidacy": own_candidacy,
-            "desk": desk,
+            "desk": serves_a_point,
             "has_result": election.is_closed and Result.objects.filter(election=election).exists(),
             **state,
         },
@@ -132,14 +131,14 @@ def election_roll_check(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = None
     if form.is_valid():
         try:
-            elector = elections.check_roll(
+            elector = verification.check_roll(
                 election=election,
                 user=request.user,
                 fiscal_code=form.cleaned_data["fiscal_code"],
                 last_name=form.cleaned_data["last_name"],
             )
             outcome = "found" if elector else "not_found"
-        except elections.ElectionError as error:
+        except common.ElectionError as error:
             messages.error(request, error.messages[0])
     return render(
         request,
@@ -158,21 +157,21 @@ def election_verify(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         user = request.user if request.user.is_authenticated else None
         try:
-            elector = elections.verify_with_code(
+            elector = verification.verify_with_code(
                 election=election,
                 fiscal_code=form.cleaned_data["fiscal_code"],
                 code=form.cleaned_data["code"],
                 client_key=_client_key(request),
                 user=user,
             )
-        except elections.ElectionError as error:
+        except common.ElectionError as error:
             messages.error(request, error.messages[0])
         else:
             if user is None:
                 request.session.cycle_key()
                 # A terminal left unattended must not keep someone's right to vote for long.
-                request.session.set_expiry(elections.TERMINAL_VERIFICATION_SECONDS)
-                elections.remember_in_session(session=request.session, elector=elector)
+                request.session.set_expiry(verification.TERMINAL_VERIFICATION_SECONDS)
+                verification.remember_in_session(session=request.session, elector=elector)
             messages.success(
                 request,
                 _("Sei verificato come elettore: %(name)s.") % {"name": elector.full_name},
@@ -211,7 +210,7 @@ def election_verify_oidc(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("consulte:election_list")
-    verified = elections.verify_with_identity(user=request.user, fiscal_code=fiscal_code)
+    verified = verification.verify_with_identity(user=request.user, fiscal_code=fiscal_code)
     if verified:
         names = ", ".join(election.title for election in verified)
         messages.success(
@@ -234,7 +233,7 @@ def election_verify_oidc(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def election_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     election = _election(pk)
-    elector = elections.verified_elector(
+    elector = verification.verified_elector(
         election=election, user=request.user, session=request.session
     )
     if elector is None:
@@ -243,13 +242,13 @@ def election_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     form = NominationForm(request.POST or None)
     if form.is_valid():
         try:
-            elections.submit_candidacy(
+            nominations.submit_candidacy(
                 election=election,
                 elector=elector,
                 user=request.user,
                 statement=form.cleaned_data["statement"],
             )
-        except elections.ElectionError as error:
+        except common.ElectionError as error:
             messages.error(request, error.messages[0])
         else:
             messages.success(
@@ -270,7 +269,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     cast response and stored nowhere else: a reload re-posts and meets "hai già votato".
     """
     election = _election(pk)
-    elector = elections.verified_elector(
+    elector = verification.verified_elector(
         election=election, user=request.user, session=request.session
     )
     if elector is None:
@@ -279,17 +278,15 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("consulte:election_verify", pk=election.pk)
     if request.method == "POST" and request.POST.get("step") == "cast":
         return _cast(request, election, elector)
-    candidates = elections.ballot_candidates(election)
+    candidates = casting.ballot_candidates(election)
     form = BallotForm(request.POST or None, election=election, candidates=candidates)
     context = {"election": election, "form": form, "candidates": candidates}
     if request.method == "POST" and request.POST.get("step") == "review":
         try:
             if not election.is_open:
-                elections.check_window(election)
-            chosen = elections.validate_choices(
-                election=election, candidate_ids=form.candidate_ids()
-            )
-        except elections.ElectionError as error:
+                casting.check_window(election)
+            chosen = casting.validate_choices(election=election, candidate_ids=form.candidate_ids())
+        except common.ElectionError as error:
             messages.error(request, error.messages[0])
         else:
             return render(
@@ -298,9 +295,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 {
                     "election": election,
                     "chosen": chosen,
-                    "gender_warning": elections.gender_warning(
-                        election=election, candidates=chosen
-                    ),
+                    "gender_warning": casting.gender_warning(election=election, candidates=chosen),
                 },
             )
     elif ElectorVote.objects.filter(election=election, elector=elector).exists():
@@ -314,16 +309,14 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
 def _cast(request: HttpRequest, election: Election, elector) -> HttpResponse:
     candidate_ids = [value for value in request.POST.getlist("candidate") if value]
     try:
-        cast = elections.cast_ballot(
-            election=election, elector=elector, candidate_ids=candidate_ids
-        )
-    except elections.AlreadyVoted:
+        cast = casting.cast_ballot(election=election, elector=elector, candidate_ids=candidate_ids)
+    except casting.AlreadyVoted:
         return _already_voted(request, election)
-    except elections.ElectionError as error:
+    except common.ElectionError as error:
         messages.error(request, error.messages[0])
         return redirect("consulte:ballot", pk=election.pk)
     # At a shared terminal the verification ends with the vote.
-    elections.forget_in_session(session=request.session, election=election)
+    verification.forget_in_session(session=request.session, election=election)
     return render(
         request,
         "consulte/elections/receipt.html",
@@ -354,7 +347,7 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
     found = None
     searched = bool(code)
     if searched:
-        found = elections.find_receipt(receipt=code)
+        found = casting.find_receipt(receipt=code)
     return render(
         request,
         "consulte/elections/receipt_lookup.html",
@@ -410,7 +403,7 @@ def poll_worker_required(view):
 def _my_points(request: HttpRequest, pk: int) -> tuple[Election, list[VotingPoint]]:
     """The election and this poll worker's points in it; 404 where they serve no point."""
     election = _election(pk)
-    points = list(elections.points_of(election=election, user=request.user))
+    points = list(desk.points_of(election=election, user=request.user))
     if not points:
         raise Http404
     return election, points
@@ -447,8 +440,7 @@ def voting_desk(request: HttpRequest, pk: int) -> HttpResponse:
         query = form.cleaned_data["query"].strip()
         electors = list(
             election.electors.filter(
-                Q(fiscal_code=elections.normalize_fiscal_code(query))
-                | Q(last_name__istartswith=query)
+                Q(fiscal_code=common.normalize_fiscal_code(query)) | Q(last_name__istartswith=query)
             )
             .select_related("quartiere")
             .order_by("last_name", "first_name")[:DESK_RESULTS]
@@ -460,7 +452,7 @@ def voting_desk(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for elector in electors:
             elector.vote_channel = votes.get(elector.pk)
-            elector.present = elections.is_present(voting_point=point, elector=elector)
+            elector.present = desk.is_present(voting_point=point, elector=elector)
     return render(
         request,
         "consulte/elections/desk.html",
@@ -482,8 +474,8 @@ def voting_desk_present(
     point = _my_point(request, pk, point_pk)
     elector = get_object_or_404(point.election.electors, pk=elector_pk)
     try:
-        elections.register_presence(voting_point=point, elector=elector, user=request.user)
-    except elections.ElectionError as error:
+        desk.register_presence(voting_point=point, elector=elector, user=request.user)
+    except common.ElectionError as error:
         messages.error(request, error.messages[0] if error.messages else _("Ha già votato."))
     else:
         messages.success(
@@ -499,15 +491,15 @@ def voting_desk_mark(request: HttpRequest, pk: int, point_pk: int, elector_pk: i
     point = _my_point(request, pk, point_pk)
     elector = get_object_or_404(point.election.electors, pk=elector_pk)
     try:
-        elections.mark_voted_in_person(voting_point=point, elector=elector, user=request.user)
-    except elections.AlreadyVoted as error:
+        desk.mark_voted_in_person(voting_point=point, elector=elector, user=request.user)
+    except casting.AlreadyVoted as error:
         where = _("online") if error.channel == ElectorVote.Channel.ONLINE else _("a un punto voto")
         messages.error(
             request,
             _("%(name)s ha già votato %(where)s: non può votare di nuovo.")
             % {"name": elector.full_name, "where": where},
         )
-    except elections.ElectionError as error:
+    except common.ElectionError as error:
         messages.error(request, error.messages[0])
     else:
         messages.success(
@@ -532,10 +524,10 @@ def voting_desk_issue_code(
         messages.error(request, _("Il voto non è aperto."))
         return _back_to_desk(point, elector)
     try:
-        issued = elections.issue_credentials(
+        issued = verification.issue_credentials(
             electors=[elector], issued_by=request.user, voting_point=point, for_terminal=True
         )
-    except elections.ElectionError as error:
+    except common.ElectionError as error:
         messages.error(request, error.messages[0])
         return _back_to_desk(point, elector)
     if not issued:
@@ -562,7 +554,7 @@ def voting_desk_count(request: HttpRequest, pk: int, point_pk: int) -> HttpRespo
     form = DeskCountForm(request.POST or None, candidates=candidates, correction=bool(versions))
     if form.is_valid():
         try:
-            elections.record_desk_count(
+            desk.record_desk_count(
                 voting_point=point,
                 valid=form.cleaned_data["valid"],
                 blank=form.cleaned_data["blank"],
@@ -571,7 +563,7 @@ def voting_desk_count(request: HttpRequest, pk: int, point_pk: int) -> HttpRespo
                 entered_by=request.user,
                 reason=form.cleaned_data.get("reason", ""),
             )
-        except elections.ElectionError as error:
+        except common.ElectionError as error:
             messages.error(request, error.messages[0])
         else:
             messages.success(request, _("Spoglio del punto voto registrato."))

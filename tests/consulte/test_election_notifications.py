@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone, translation
 
 from collabcity.models import Notification
-from consulte.elections import services as elections
+from consulte.elections import casting, desk, notifications
+from consulte.elections.tally import tally_election
 from tests.consulte.factories import tally
 from tests.factories import QuartiereFactory, UserFactory
 
@@ -25,8 +26,8 @@ def recipients():
 
 
 def test_opening_is_notified_once_to_who_opted_in(election, residents):
-    assert elections.notify_opened_elections() == 1
-    assert elections.notify_opened_elections() == 0
+    assert notifications.notify_opened_elections() == 1
+    assert notifications.notify_opened_elections() == 0
     assert recipients() == {residents["in"].pk}
     assert Notification.objects.get().topic == Notification.Topic.ELECTIONS
 
@@ -38,13 +39,13 @@ def test_reminder_a_day_before_goes_to_voters_and_non_voters_alike(election, res
     voted = UserFactory(quartiere=quartiere)
     elector = ElectorFactory(election=election)
     verify(elector=elector, user=voted)
-    elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
-    assert elections.remind_before_close() == 0  # closes in 5 days
+    casting.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    assert notifications.remind_before_close() == 0  # closes in 5 days
     election.closes_at = timezone.now() + datetime.timedelta(hours=20)
     election.save()
     with translation.override("it"):
-        assert elections.remind_before_close() == 2
-    assert elections.remind_before_close() == 0
+        assert notifications.remind_before_close() == 2
+    assert notifications.remind_before_close() == 0
     assert recipients() == {residents["in"].pk, voted.pk}
     bodies = set(Notification.objects.values_list("subject", "body"))
     assert len(bodies) == 1  # one wording for both
@@ -57,7 +58,7 @@ def test_results_are_notified_once(election, residents):
     tally(election)
     # Provisional: no notification until staff declare the paper count complete.
     assert Notification.objects.count() == 0
-    elections.declare_count_complete(election=election, user=None)
-    elections.tally_election(election_id=election.pk)
+    desk.declare_count_complete(election=election, user=None)
+    tally_election(election_id=election.pk)
     assert Notification.objects.count() == 1
     assert "risultati" in Notification.objects.get().url
