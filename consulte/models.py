@@ -282,6 +282,11 @@ class ElectionQuerySet(models.QuerySet):
         now = moment or timezone.now()
         return self.filter(nomination_opens_at__lte=now, nomination_closes_at__gt=now)
 
+    def for_listing(self):
+        """What every election page shows: the council, its ambito, and the ballot box whose
+        presence says whether voting can open."""
+        return self.select_related("council__ambito", "ballot_box")
+
 
 class Election(models.Model):
     """The election of a council's delegates: one ballot per elector on the roll."""
@@ -543,6 +548,24 @@ class ElectorVerification(models.Model):
         return f"{self.user} = {self.elector}"
 
 
+def _votes_per_channel() -> dict[str, models.Count]:
+    return {
+        "online": models.Count("pk", filter=Q(channel=ElectorVote.Channel.ONLINE)),
+        "in_person": models.Count("pk", filter=Q(channel=ElectorVote.Channel.IN_PERSON)),
+    }
+
+
+class ElectorVoteQuerySet(models.QuerySet):
+    def channel_counts(self) -> dict[str, int]:
+        """{"online": n, "in_person": n}: how many voted through each channel."""
+        return self.aggregate(**_votes_per_channel())
+
+    def per_hour(self):
+        """Voters per hour and channel, the hours in order: turnout, the only count staff see
+        while voting is open."""
+        return self.values("hour").annotate(**_votes_per_channel()).order_by("hour")
+
+
 class ElectorVote(models.Model):
     """That an elector has voted, online or at a desk; never which ballot is theirs."""
 
@@ -564,6 +587,8 @@ class ElectorVote(models.Model):
         blank=True,
         related_name="votes",
     )
+
+    objects = ElectorVoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("voto registrato")
@@ -710,6 +735,15 @@ class BallotPreference(models.Model):
         return f"{self.position}: {self.candidate_id}"
 
 
+class CandidateQuerySet(models.QuerySet):
+    def approved(self):
+        """The candidates on the ballot: admitted by staff (not pending, rejected or withdrawn)."""
+        return self.filter(status=Candidate.Status.APPROVED)
+
+    def alphabetical(self):
+        return self.order_by("last_name", "first_name", "pk")
+
+
 class Candidate(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("In attesa di verifica")
@@ -741,6 +775,8 @@ class Candidate(models.Model):
     rejection_reason = models.TextField(_("motivo del rifiuto"), blank=True)
     submitted_at = models.DateTimeField(_("presentata il"), auto_now_add=True)
 
+    objects = CandidateQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("candidatura")
         verbose_name_plural = _("candidature")
@@ -760,6 +796,12 @@ class Candidate(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class VotingPointQuerySet(models.QuerySet):
+    def served_by(self, user):
+        """The voting points where this user is one of the poll workers."""
+        return self.filter(poll_workers=user)
+
+
 class VotingPoint(models.Model):
     """A place where electors vote on paper, staffed by the poll workers assigned to it."""
 
@@ -774,6 +816,8 @@ class VotingPoint(models.Model):
         blank=True,
         related_name="voting_points",
     )
+
+    objects = VotingPointQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("punto voto")

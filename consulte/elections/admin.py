@@ -253,7 +253,7 @@ class ElectionAdmin(admin.ModelAdmin):
     def turnout(self, election: Election) -> str:
         if election.pk is None or not election.has_started:
             return _("Il voto non è ancora aperto.")
-        rows = tally.turnout_per_hour(election)
+        rows = list(election.votes.per_hour())
         electors = election.electors.count()
         voters = sum(row["online"] + row["in_person"] for row in rows)
         share = f"{100 * voters / electors:.1f}%" if electors else "–"

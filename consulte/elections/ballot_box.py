@@ -41,7 +41,6 @@ from ..models import (
     Ballot,
     BallotBox,
     BallotPreference,
-    Candidate,
     Election,
     ElectionLogEntry,
     Envelope,
@@ -367,11 +366,7 @@ def open_ballot_box(*, election: Election, shares: list[str]) -> BallotBox:
 
 def _decrypt_all(election: Election, private_key: PrivateKey, ciphertexts: list[bytes]):
     unsealer = SealedBox(private_key)
-    approved = set(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).values_list(
-            "pk", flat=True
-        )
-    )
+    approved = set(election.candidates.approved().values_list("pk", flat=True))
     ballots, preferences = [], []
     broken = 0
     for ciphertext in ciphertexts:

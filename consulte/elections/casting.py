@@ -39,11 +39,7 @@ class AlreadyVoted(BallotError):
 
 def ballot_candidates(election: Election) -> list[Candidate]:
     """The approved candidates in the order this voter sees them."""
-    candidates = list(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
-            "last_name", "first_name", "pk"
-        )
-    )
+    candidates = list(election.candidates.approved().alphabetical())
     if election.ballot_order == Election.BallotOrder.RANDOM:
         random.SystemRandom().shuffle(candidates)
     return candidates
@@ -125,9 +121,7 @@ def validate_choices(*, election: Election, candidate_ids: list) -> list[Candida
         raise BallotError(_("Hai scelto lo stesso candidato più di una volta."), code="duplicate")
     # The same query whatever the choice, blank included: the choices must never appear in SQL
     # text (pg_stat_activity, the server log) next to the ElectorVote this connection writes.
-    approved = Candidate.objects.filter(
-        election=election, status=Candidate.Status.APPROVED
-    ).in_bulk()
+    approved = election.candidates.approved().in_bulk()
     by_id = {pk: approved[pk] for pk in ids if pk in approved}
     if len(by_id) != len(ids):
         raise BallotError(

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from collabcity.models import User
 
 from ..models import (
-    Candidate,
     DeskCount,
     DeskCountLine,
     Election,
@@ -24,12 +23,8 @@ from .common import ElectionError, log_action
 from .tally import tally_election
 
 
-def points_of(*, election: Election, user: User):
-    """The election's voting points where this user is a poll worker."""
-    return VotingPoint.objects.filter(election=election, poll_workers=user)
-
-
-def _check_poll_worker(*, voting_point: VotingPoint, user: User | None) -> None:
+def check_poll_worker(*, voting_point: VotingPoint, user: User | None) -> None:
+    """A person acting at a voting point must be one of its poll workers (None: the system)."""
     if user is not None and not voting_point.poll_workers.filter(pk=user.pk).exists():
         raise ElectionError(_("Non sei scrutatore di questo punto voto."))
 
@@ -54,9 +49,9 @@ def register_presence(
     election = voting_point.election
     if elector.election_id != election.pk:
         raise BallotError(_("L'elettore non è nella lista di questa elezione."))
-    _check_poll_worker(voting_point=voting_point, user=user)
+    check_poll_worker(voting_point=voting_point, user=user)
     check_window(election)
-    if ElectorVote.objects.filter(election=election, elector=elector).exists():
+    if election.votes.filter(elector=elector).exists():
         raise AlreadyVoted()
     with transaction.atomic():
         return log_action(
@@ -74,7 +69,7 @@ def mark_voted_in_person(
     election = voting_point.election
     if elector.election_id != election.pk:
         raise BallotError(_("L'elettore non è nella lista di questa elezione."))
-    _check_poll_worker(voting_point=voting_point, user=user)
+    check_poll_worker(voting_point=voting_point, user=user)
     check_window(election)
     now = timezone.now()
     try:
@@ -95,11 +90,7 @@ def mark_voted_in_person(
             )
             return vote
     except IntegrityError as exc:
-        channel = (
-            ElectorVote.objects.filter(election=election, elector=elector)
-            .values_list("channel", flat=True)
-            .first()
-        )
+        channel = election.votes.filter(elector=elector).values_list("channel", flat=True).first()
         raise AlreadyVoted(channel or "") from exc
 
 
@@ -120,14 +111,10 @@ def record_desk_count(
     so each candidate has at most `valid` and all of them at most valid * max_preferences.
     """
     election = voting_point.election
-    _check_poll_worker(voting_point=voting_point, user=entered_by)
+    check_poll_worker(voting_point=voting_point, user=entered_by)
     if not election.is_closed:
         raise ElectionError(_("Lo spoglio delle schede cartacee si inserisce dopo la chiusura."))
-    approved = set(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).values_list(
-            "pk", flat=True
-        )
-    )
+    approved = set(election.candidates.approved().values_list("pk", flat=True))
     if set(votes) - approved:
         raise ElectionError(_("Ci sono preferenze per candidati non ammessi."))
     if min([valid, blank, void, *votes.values()], default=0) < 0:

@@ -35,14 +35,6 @@ def tie_precedence(election: Election, candidates: list[Candidate]) -> dict[int,
     return {candidate.pk: index for index, candidate in enumerate(ordered, start=1)}
 
 
-def _candidates(election: Election) -> list[Candidate]:
-    return list(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
-            "last_name", "first_name", "pk"
-        )
-    )
-
-
 def iter_ballot_rows(election: Election) -> Iterator[tuple[str, list[int]]]:
     for line, preferences in tally.iter_ballots(election):
         yield format_receipt(line.split(":", 1)[0]), preferences
@@ -63,7 +55,7 @@ def _ballot_box_facts(election: Election) -> dict:
 
 def election_document(election: Election) -> dict:
     """Everything but the ballots (streamed separately, they may be a million)."""
-    candidates = _candidates(election)
+    candidates = list(election.candidates.approved().alphabetical())
     precedence = tie_precedence(election, candidates)
     result = election.result
     desks = []

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
@@ -286,10 +286,7 @@ def tally_election(*, election_id: int) -> Result:
         desks = latest_desk_counts(election).aggregate(
             blank=Sum("blank", default=0), void=Sum("void", default=0)
         )
-        voters = ElectorVote.objects.filter(election=election).aggregate(
-            online=Count("pk", filter=Q(channel=ElectorVote.Channel.ONLINE)),
-            in_person=Count("pk", filter=Q(channel=ElectorVote.Channel.IN_PERSON)),
-        )
+        voters = election.votes.channel_counts()
         blank_online = (
             Ballot.objects.filter(election=election)
             .filter(~Exists(BallotPreference.objects.filter(ballot=OuterRef("pk"))))
@@ -310,9 +307,7 @@ def tally_election(*, election_id: int) -> Result:
             defaults=values,
             create_defaults={**values, "tallied_at": timezone.now()},
         )
-        candidates = list(
-            Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED)
-        )
+        candidates = list(election.candidates.approved())
         totals = {c.pk: online.get(c.pk, 0) + in_person.get(c.pk, 0) for c in candidates}
         ranking = rank_candidates(election, candidates, totals)
         for candidate, rank, elected in ranking:
@@ -371,15 +366,3 @@ def tally_due_elections() -> list[int]:
         tally_election(election_id=election.pk)
         tallied.append(election.pk)
     return tallied
-
-
-def turnout_per_hour(election: Election) -> list[dict]:
-    return list(
-        ElectorVote.objects.filter(election=election)
-        .values("hour")
-        .annotate(
-            online=Count("pk", filter=Q(channel=ElectorVote.Channel.ONLINE)),
-            in_person=Count("pk", filter=Q(channel=ElectorVote.Channel.IN_PERSON)),
-        )
-        .order_by("hour")
-    )

@@ -26,7 +26,7 @@ from ..models import (
     this_hour,
 )
 from .common import ElectionError, normalize_code, normalize_fiscal_code
-from .desk import is_present
+from .desk import check_poll_worker, is_present
 
 CODE_ALPHABET = RECEIPT_ALPHABET
 CODE_LENGTH = 10  # 50 random bits, and at most a few guesses per hour (see VERIFY_LIMITS)
@@ -91,8 +91,7 @@ def issue_credentials(
     open_elections = {e.pk for e in electors if e.election.is_open}
     if open_elections and issued_by is not None:
         if voting_point is not None:
-            if not voting_point.poll_workers.filter(pk=issued_by.pk).exists():
-                raise ElectionError(_("Non sei scrutatore di questo punto voto."))
+            check_poll_worker(voting_point=voting_point, user=issued_by)
             absent = [e for e in electors if not is_present(voting_point=voting_point, elector=e)]
             if absent:
                 raise ElectionError(_("Registra prima la presenza dell'elettore al punto voto."))

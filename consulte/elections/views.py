@@ -33,9 +33,7 @@ DESK_RESULTS = 20
 
 
 def _election(pk: int) -> Election:
-    return get_object_or_404(
-        Election.objects.select_related("council__ambito", "ballot_box"), pk=pk
-    )
+    return get_object_or_404(Election.objects.for_listing(), pk=pk)
 
 
 def _client_key(request: HttpRequest) -> str:
@@ -54,9 +52,7 @@ def _closed_with_result(pk: int) -> Election:
 
 def election_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    elections_qs = Election.objects.select_related("council__ambito", "ballot_box").order_by(
-        "closes_at"
-    )
+    elections_qs = Election.objects.for_listing().order_by("closes_at")
     open_now = [e for e in elections_qs if e.opens_at <= now < e.closes_at]
     upcoming = [e for e in elections_qs if e.opens_at > now]
     past = sorted((e for e in elections_qs if e.closes_at <= now), key=lambda e: e.closes_at)
@@ -86,28 +82,20 @@ def _voter_state(request: HttpRequest, election: Election) -> dict:
     elector = verification.verified_elector(
         election=election, user=request.user, session=request.session
     )
-    voted = (
-        elector is not None
-        and ElectorVote.objects.filter(election=election, elector=elector).exists()
-    )
+    voted = elector is not None and election.votes.filter(elector=elector).exists()
     return {"elector": elector, "voted": voted}
 
 
 def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     election = _election(pk)
-    candidates = list(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
-            "last_name", "first_name"
-        )
-    )
+    candidates = list(election.candidates.approved().alphabetical())
     state = _voter_state(request, election)
     own_candidacy = None
     serves_a_point = False
     if request.user.is_authenticated:
         own_candidacy = Candidate.objects.filter(election=election, user=request.user).first()
         serves_a_point = (
-            _is_poll_worker(request.user)
-            and desk.points_of(election=election, user=request.user).exists()
+            _is_poll_worker(request.user) and election.points.served_by(request.user).exists()
         )
     return render(
         request,
@@ -298,7 +286,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                     "gender_warning": casting.gender_warning(election=election, candidates=chosen),
                 },
             )
-    elif ElectorVote.objects.filter(election=election, elector=elector).exists():
+    elif election.votes.filter(elector=elector).exists():
         return _already_voted(request, election)
     elif not election.is_open:
         messages.error(request, _("Il voto per questa elezione non è aperto."))
@@ -403,7 +391,7 @@ def poll_worker_required(view):
 def _my_points(request: HttpRequest, pk: int) -> tuple[Election, list[VotingPoint]]:
     """The election and this poll worker's points in it; 404 where they serve no point."""
     election = _election(pk)
-    points = list(desk.points_of(election=election, user=request.user))
+    points = list(election.points.served_by(request.user))
     if not points:
         raise Http404
     return election, points
@@ -411,10 +399,9 @@ def _my_points(request: HttpRequest, pk: int) -> tuple[Election, list[VotingPoin
 
 def _my_point(request: HttpRequest, pk: int, point_pk: int) -> VotingPoint:
     return get_object_or_404(
-        VotingPoint.objects.select_related("election"),
+        VotingPoint.objects.served_by(request.user).select_related("election"),
         pk=point_pk,
         election_id=pk,
-        poll_workers=request.user,
     )
 
 
@@ -545,11 +532,7 @@ def voting_desk_issue_code(
 def voting_desk_count(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
     point = _my_point(request, pk, point_pk)
     election = point.election
-    candidates = list(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
-            "last_name", "first_name"
-        )
-    )
+    candidates = list(election.candidates.approved().alphabetical())
     versions = list(point.counts.select_related("entered_by").order_by("-version"))
     form = DeskCountForm(request.POST or None, candidates=candidates, correction=bool(versions))
     if form.is_valid():
