@@ -13,8 +13,11 @@ by the views, the admin, the tasks and the commands alike.
 - tally.py: the count, the gender and tie rules, the digest, the stored result, the seats.
 - notifications.py: what the ambito's residents are told, once per election.
 - opendata.py: the published ballots (JSON, CSV) and the recount from them.
-- views.py, ballot_box_views.py, forms.py, ballot_box_forms.py, admin.py, demo.py: the pages,
-  their forms, the admin and the demo elections.
+- views.py: the public pages (list, election, verification, candidacy, ballot, results).
+- desk_views.py: the polling desk's pages; ballot_box_views.py: the guardians' pages.
+- forms.py: the forms of all those pages.
+- admin.py: elections, candidates, counts, the log; roll_admin.py: the roll and voting codes.
+- demo.py: the demo elections, loaded by consulte/demo.py.
 
 What is secret, from whom, and what trust remains.
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..models import BallotBox, Election, ElectionLogEntry
 from . import ballot_box, common
-from .ballot_box_forms import CeremonyForm, OpeningForm
+from .forms import CeremonyForm, OpeningForm
 
 
 def _election_for(request: HttpRequest, pk: int, permission: str) -> Election:
