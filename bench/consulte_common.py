@@ -9,7 +9,7 @@ def make_election(*, open_now: bool, candidates: int = 6, ceremony: bool = True,
     from django.utils import timezone
 
     from collabcity.models import Ambito, Quartiere
-    from consulte import ballot_box
+    from consulte.elections import ballot_box
     from consulte.models import Candidate, Council, Election, Elector, Guardian
 
     now = timezone.now()

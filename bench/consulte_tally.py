@@ -39,7 +39,7 @@ def run(ballots: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from consulte import elections
+    from consulte.elections import tally
     from consulte.models import Ballot, BallotPreference, Election, Elector, ElectorVote
 
     election, quartiere, candidates, _shares = make_election(open_now=True, ceremony=False)
@@ -99,13 +99,13 @@ def run(ballots: int) -> None:
     Election.objects.filter(pk=election.pk).update(
         closes_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    steps = _time_steps(elections)
+    steps = _time_steps(tally)
     started = time.perf_counter()
-    result = elections.tally_election(election_id=election.pk)
+    result = tally.tally_election(election_id=election.pk)
     first = time.perf_counter() - started
     print("  of which: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in steps.items()))
     started = time.perf_counter()
-    again = elections.tally_election(election_id=election.pk)
+    again = tally.tally_election(election_id=election.pk)
     second = time.perf_counter() - started
     assert again.digest == result.digest
     print(f"tally of {ballots:,} ballots: {first:.1f} s (re-run, same result: {second:.1f} s)")
@@ -118,11 +118,11 @@ def run(ballots: int) -> None:
         )
 
 
-def _time_steps(elections) -> dict:
+def _time_steps(tally) -> dict:
     """Wrap the tally's heavy steps to print where the time goes (first run only)."""
     steps = {}
     for name in ("online_counts", "ballot_digest"):
-        original = getattr(elections, name)
+        original = getattr(tally, name)
 
         def timed(*args, _original=original, _name=name, **kwargs):
             started = time.perf_counter()
@@ -131,7 +131,7 @@ def _time_steps(elections) -> dict:
             finally:
                 steps.setdefault(_name, time.perf_counter() - started)
 
-        setattr(elections, name, timed)
+        setattr(tally, name, timed)
     return steps
 
 
@@ -143,7 +143,7 @@ def run_opening(envelopes: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from consulte import ballot_box, elections
+    from consulte.elections import ballot_box, tally
     from consulte.models import Election, Elector, ElectorVote, Envelope, new_receipt_id
 
     election, quartiere, candidates, shares = make_election(open_now=True, code="A")
@@ -202,14 +202,14 @@ def run_opening(envelopes: int) -> None:
     ballot_box.open_ballot_box(election=election, shares=shares[1:])
     opened = time.perf_counter() - started
     started = time.perf_counter()
-    result = elections.tally_election(election_id=election.pk)
+    result = tally.tally_election(election_id=election.pk)
     counted = time.perf_counter() - started
     print(
         f"opening of {box.envelopes_at_close:,} envelopes: close (count and digest) "
         f"{closed:.1f} s, opening {opened:.1f} s -> {envelopes / opened:,.0f} envelopes/s; "
         f"tally after it {counted:.1f} s ({result.voters_online:,} online voters)"
     )
-    assert result.voters_online == envelopes == sum(1 for _ in elections.iter_ballots(election))
+    assert result.voters_online == envelopes == sum(1 for _ in tally.iter_ballots(election))
 
 
 if __name__ == "__main__":

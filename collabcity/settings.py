@@ -141,7 +141,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # SPID/CIE for the verification of electors, through an OpenID Connect provider (for instance
 # the Comune's SPID/CIE gateway): enabled only when SPID_OIDC_SERVER_URL is set. Its verified
 # fiscal-number claim (`fiscalNumber`, "TINIT-<codice fiscale>") is matched to the rolls by
-# consulte/oidc.py; the provider id "spid" is the one that module expects.
+# consulte/elections/oidc.py; the provider id "spid" is the one that module expects.
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
 if os.environ.get("SPID_OIDC_SERVER_URL"):
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(

@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import admin_elections  # noqa: F401  (the elections admin lives in its own module)
+# The elections' ModelAdmins register themselves when their modules are imported.
+from .elections import admin as elections_admin  # noqa: F401
+from .elections import roll_admin  # noqa: F401
 from .models import Council, Meeting, Member, OpinionRequest, ProgrammingDocument
 from .services import OpinionError, announce_opinion_request, is_late, publish_opinion
 

@@ -14,11 +14,11 @@ class ConsulteConfig(AppConfig):
 
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from . import elections
+        from .elections import verification
 
         def end_anonymous_verifications(sender, request, **kwargs):
             if request is not None and hasattr(request, "session"):
-                elections.forget_all_in_session(request.session)
+                verification.forget_all_in_session(request.session)
 
         user_logged_in.connect(
             end_anonymous_verifications, dispatch_uid="consulte-login", weak=False

@@ -13,7 +13,7 @@ from centri_sociali.models import Centre
 from collabcity.demo import DEMO_PASSWORD, demo_account
 from collabcity.models import Ambito, Organisation
 
-from . import election_demo
+from .elections import demo as election_demo
 from .models import Council, Meeting, Member, OpinionRequest, ProgrammingDocument
 
 TERM_2022_START = datetime.date(2022, 11, 25)

@@ -249,7 +249,7 @@ class OpinionRequest(models.Model):
 # Secrecy by design: an Elector (roll entry) and the fact that they voted (ElectorVote) live in
 # tables that never reference a ballot. While voting is open a ballot exists only as an Envelope,
 # sealed with the election's public key; plain Ballots are written only by the opening, shuffled,
-# in one transaction (see consulte/ballot_box.py).
+# in one transaction (see consulte/elections/ballot_box.py).
 
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 RECEIPT_LENGTH = 20  # 100 random bits
@@ -284,6 +284,11 @@ class ElectionQuerySet(models.QuerySet):
     def in_nomination(self, moment=None):
         now = moment or timezone.now()
         return self.filter(nomination_opens_at__lte=now, nomination_closes_at__gt=now)
+
+    def for_listing(self):
+        """What every election page shows: the council, its ambito, and the ballot box whose
+        presence says whether voting can open."""
+        return self.select_related("council__ambito", "ballot_box")
 
 
 class Election(models.Model):
@@ -546,6 +551,24 @@ class ElectorVerification(models.Model):
         return f"{self.user} = {self.elector}"
 
 
+def _votes_per_channel() -> dict[str, models.Count]:
+    return {
+        "online": models.Count("pk", filter=Q(channel=ElectorVote.Channel.ONLINE)),
+        "in_person": models.Count("pk", filter=Q(channel=ElectorVote.Channel.IN_PERSON)),
+    }
+
+
+class ElectorVoteQuerySet(models.QuerySet):
+    def channel_counts(self) -> dict[str, int]:
+        """{"online": n, "in_person": n}: how many voted through each channel."""
+        return self.aggregate(**_votes_per_channel())
+
+    def per_hour(self):
+        """Voters per hour and channel, the hours in order: turnout, the only count staff see
+        while voting is open."""
+        return self.values("hour").annotate(**_votes_per_channel()).order_by("hour")
+
+
 class ElectorVote(models.Model):
     """That an elector has voted, online or at a desk; never which ballot is theirs."""
 
@@ -568,6 +591,8 @@ class ElectorVote(models.Model):
         related_name="votes",
     )
 
+    objects = ElectorVoteQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("voto registrato")
         verbose_name_plural = _("voti registrati")
@@ -584,7 +609,7 @@ class BallotBox(models.Model):
     """The election's key and the life of its envelopes: ceremony, close, opening.
 
     Only the public key is stored; the private key exists as the guardians' shares (see
-    consulte/ballot_box.py).
+    consulte/elections/ballot_box.py).
     """
 
     election = models.OneToOneField(
@@ -713,6 +738,15 @@ class BallotPreference(models.Model):
         return f"{self.position}: {self.candidate_id}"
 
 
+class CandidateQuerySet(models.QuerySet):
+    def approved(self):
+        """The candidates on the ballot: admitted by staff (not pending, rejected or withdrawn)."""
+        return self.filter(status=Candidate.Status.APPROVED)
+
+    def alphabetical(self):
+        return self.order_by("last_name", "first_name", "pk")
+
+
 class Candidate(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("In attesa di verifica")
@@ -744,6 +778,8 @@ class Candidate(models.Model):
     rejection_reason = models.TextField(_("motivo del rifiuto"), blank=True)
     submitted_at = models.DateTimeField(_("presentata il"), auto_now_add=True)
 
+    objects = CandidateQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("candidatura")
         verbose_name_plural = _("candidature")
@@ -763,6 +799,12 @@ class Candidate(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class VotingPointQuerySet(models.QuerySet):
+    def served_by(self, user):
+        """The voting points where this user is one of the poll workers."""
+        return self.filter(poll_workers=user)
+
+
 class VotingPoint(models.Model):
     """A place where electors vote on paper, staffed by the poll workers assigned to it."""
 
@@ -777,6 +819,8 @@ class VotingPoint(models.Model):
         blank=True,
         related_name="voting_points",
     )
+
+    objects = VotingPointQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("punto voto")

@@ -1,17 +1,17 @@
 from celery import shared_task
 
-from . import ballot_box, elections, roll
+from .elections import ballot_box, notifications, rolls, tally
 from .models import Election
 
 
 @shared_task(name="consulte.tasks.import_roll")
 def import_roll(roll_import_id: int) -> str:
-    return roll.run_import(roll_import_id=roll_import_id).status
+    return rolls.run_import(roll_import_id=roll_import_id).status
 
 
 @shared_task(name="consulte.tasks.tally_election")
 def tally_election(election_id: int) -> str:
-    return elections.tally_election(election_id=election_id).digest
+    return tally.tally_election(election_id=election_id).digest
 
 
 # Acknowledged on receipt: the (encrypted) shares must not wait in the broker's unacked set
@@ -24,7 +24,7 @@ def open_ballot_box(election_id: int, sealed_shares: str) -> str:
     ballot_box.open_ballot_box(
         election=election, shares=ballot_box.unseal_shares_from_web(sealed_shares)
     )
-    return elections.tally_election(election_id=election_id).digest
+    return tally.tally_election(election_id=election_id).digest
 
 
 @shared_task(name="consulte.tasks.tally_due_elections")
@@ -32,14 +32,14 @@ def tally_due_elections() -> int:
     # In this worker, one election after the other: each tally locks its election row, so an
     # overlapping run (beat fires again, a worker crash and redelivery) waits, then recomputes
     # the identical result.
-    return len(elections.tally_due_elections())
+    return len(tally.tally_due_elections())
 
 
 @shared_task(name="consulte.tasks.notify_opened_elections")
 def notify_opened_elections() -> int:
-    return elections.notify_opened_elections()
+    return notifications.notify_opened_elections()
 
 
 @shared_task(name="consulte.tasks.remind_before_close")
 def remind_before_close() -> int:
-    return elections.remind_before_close()
+    return notifications.remind_before_close()

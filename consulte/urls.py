@@ -1,13 +1,15 @@
 from django.urls import path
 
-from . import ballot_box_views, election_views, views
+from . import views
+from .elections import ballot_box_views, desk_views
+from .elections import views as election_views
 
 app_name = "consulte"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("la-mia-consulta/", views.council_mine, name="council_mine"),
-    # Elections (consulte/election_views.py).
+    # Elections (consulte/elections/views.py).
     path("elezioni/", election_views.election_list, name="election_list"),
     path("elezioni/ricevute/", election_views.receipt_lookup, name="receipt_lookup"),
     path("elezioni/termina/", election_views.terminal_end, name="terminal_end"),
@@ -29,7 +31,7 @@ urlpatterns = [
         name="election_nominate",
     ),
     path("elezioni/<int:pk>/scheda/", election_views.ballot, name="ballot"),
-    # The guardians' pages (consulte/ballot_box_views.py).
+    # The guardians' pages (consulte/elections/ballot_box_views.py).
     path(
         "elezioni/<int:pk>/garanti/cerimonia/",
         ballot_box_views.key_ceremony,
@@ -46,25 +48,26 @@ urlpatterns = [
         election_views.election_opendata,
         name="election_opendata",
     ),
-    path("elezioni/<int:pk>/seggio/", election_views.voting_desk, name="voting_desk"),
+    # The polling desk (consulte/elections/desk_views.py).
+    path("elezioni/<int:pk>/seggio/", desk_views.voting_desk, name="voting_desk"),
     path(
         "elezioni/<int:pk>/seggio/<int:point_pk>/<int:elector_pk>/presente/",
-        election_views.voting_desk_present,
+        desk_views.voting_desk_present,
         name="voting_desk_present",
     ),
     path(
         "elezioni/<int:pk>/seggio/<int:point_pk>/<int:elector_pk>/votato/",
-        election_views.voting_desk_mark,
+        desk_views.voting_desk_mark,
         name="voting_desk_mark",
     ),
     path(
         "elezioni/<int:pk>/seggio/<int:point_pk>/<int:elector_pk>/codice/",
-        election_views.voting_desk_issue_code,
+        desk_views.voting_desk_issue_code,
         name="voting_desk_issue_code",
     ),
     path(
         "elezioni/<int:pk>/seggio/<int:point_pk>/spoglio/",
-        election_views.voting_desk_count,
+        desk_views.voting_desk_count,
         name="voting_desk_count",
     ),
     # Council pages live under the council's slug: keep these last, after every fixed prefix.

@@ -58,7 +58,7 @@ def citizen_client(client, citizen):
 @pytest.fixture(autouse=True, scope="session")
 def _demo_shares_in_tmp(tmp_path_factory):
     # seed_demo writes the demo guardians' shares to files: never into the checkout in tests.
-    from consulte import election_demo
+    from consulte.elections import demo as election_demo
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(election_demo, "DEMO_SHARES_DIR", tmp_path_factory.mktemp("garanti"))

@@ -1,6 +1,6 @@
 from django import template
 
-from consulte import oidc
+from consulte.elections import oidc
 from consulte.models import Election
 
 register = template.Library()

@@ -6,7 +6,8 @@ import factory
 from codicefiscale import codicefiscale
 from django.utils import timezone
 
-from consulte import ballot_box, elections
+from consulte.elections import ballot_box, verification
+from consulte.elections.tally import tally_election
 from consulte.models import (
     Candidate,
     Election,
@@ -138,7 +139,7 @@ def verify(*, elector: Elector, user=None) -> ElectorVerification:
 
 
 def issue_code(elector: Elector) -> str:
-    return elections.issue_credentials(electors=[elector], issued_by=None)[0].code
+    return verification.issue_credentials(electors=[elector], issued_by=None)[0].code
 
 
 def peek(election: Election) -> list[tuple[str, list[int]]]:
@@ -160,7 +161,7 @@ def tally(election: Election, *, shares: list[str] | None = None):
         ballot_box.open_ballot_box(
             election=election, shares=shares if shares is not None else SHARES[election.pk][:2]
         )
-    return elections.tally_election(election_id=election.pk)
+    return tally_election(election_id=election.pk)
 
 
 def voting_point(election: Election, *workers, name: str = "Centro sociale Orologio"):

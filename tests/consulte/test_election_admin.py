@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
-from consulte import elections
+from consulte.elections import casting, verification
 from consulte.models import (
     Ballot,
     BallotPreference,
@@ -102,7 +102,7 @@ def test_bulk_codes_as_csv_work_once(staff_client, upcoming):
     fiscal_code, *_rest, code = lines[1].split(";")
     elector = next(e for e in electors if e.fiscal_code == fiscal_code)
     assert (
-        elections.verify_with_code(
+        verification.verify_with_code(
             election=election, fiscal_code=fiscal_code, code=code, client_key="t", user=None
         )
         == elector
@@ -146,7 +146,7 @@ def test_roll_upload_refused_after_opening(staff_client, election):
 
 
 def test_turnout_per_hour_while_open_and_no_counts(staff_client, election, candidates):
-    elections.cast_ballot(
+    casting.cast_ballot(
         election=election,
         elector=ElectorFactory(election=election),
         candidate_ids=[candidates[0].pk],

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collabcity.celery import app as celery_app
-from consulte import ballot_box, elections
+from consulte.elections import ballot_box, casting
+from consulte.elections.tally import tally_due_elections, tally_election
 from consulte.models import (
     Ballot,
     BallotBox,
@@ -43,7 +44,7 @@ def close(election):
 
 
 def vote(election, *candidates):
-    return elections.cast_ballot(
+    return casting.cast_ballot(
         election=election,
         elector=ElectorFactory(election=election),
         candidate_ids=[c.pk for c in candidates],
@@ -174,7 +175,7 @@ def test_a_repeated_ceremony_before_the_vote_voids_the_old_shares(election, cand
 def test_no_vote_opens_before_the_ceremony(candidates):
     election = ElectionFactory(council=CouncilFactory(), ceremony=False)
     candidate = CandidateFactory(election=election)
-    with pytest.raises(elections.BallotError) as caught:
+    with pytest.raises(casting.BallotError) as caught:
         vote(election, candidate)
     assert caught.value.code == "not_open"
     assert not Envelope.objects.exists()
@@ -243,14 +244,14 @@ def test_an_opening_killed_half_way_leaves_the_envelopes_and_the_next_gives_the_
     first = tally(voted)
     digest, counts = first.digest, sorted(first.candidates.values_list("candidate", "votes_online"))
     # Counting again gives the identical result.
-    again = elections.tally_election(election_id=voted.pk)
+    again = tally_election(election_id=voted.pk)
     assert again.digest == digest
     assert sorted(again.candidates.values_list("candidate", "votes_online")) == counts
 
 
 def test_nobody_voted_online_no_guardian_needed(election):
     close(election)
-    assert elections.tally_due_elections() == [election.pk]
+    assert tally_due_elections() == [election.pk]
     assert Result.objects.get(election=election).voters_online == 0
 
 
@@ -320,11 +321,11 @@ def test_a_cast_in_flight_at_the_close_is_counted_and_none_lands_after(monkeypat
     assert "cast" in outcome
     assert outcome["box"].envelopes_at_close == 1 == Envelope.objects.count()
     monkeypatch.setattr(ballot_box, "seal_ballot", seal)
-    with pytest.raises(elections.BallotError) as caught:
+    with pytest.raises(casting.BallotError) as caught:
         vote(election, candidate)
     assert caught.value.code == "closed"
     ballot_box.open_ballot_box(election=election, shares=SHARES[election.pk][:2])
-    result = elections.tally_election(election_id=election.pk)
+    result = tally_election(election_id=election.pk)
     assert result.voters_online == 1 == Ballot.objects.count()
 
 
@@ -446,7 +447,7 @@ def test_no_envelope_gets_in_after_the_box_is_closed_even_if_the_close_is_moved(
     ballot_box.close_ballot_box(voted)
     voted.closes_at = timezone.now() + datetime.timedelta(days=1)
     voted.save(update_fields=["closes_at"])
-    with pytest.raises(elections.BallotError) as caught:
+    with pytest.raises(casting.BallotError) as caught:
         vote(voted, candidates[0])
     assert caught.value.code == "closed"
     assert voted.envelopes.count() == 3
@@ -501,7 +502,7 @@ def test_the_choices_never_appear_in_the_sql_of_a_cast(election, elector, candid
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as blank:
-        elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
+        casting.cast_ballot(election=election, elector=elector, candidate_ids=[])
     chosen = candidates[3].pk
     with CaptureQueriesContext(connection) as filled:
         vote(election, candidates[3])

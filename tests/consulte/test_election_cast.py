@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consulte import elections
+from consulte.elections import casting, tally
 from consulte.models import (
     Ballot,
     BallotPreference,
@@ -25,7 +25,7 @@ def stored() -> tuple[int, int]:
 
 
 def cast(election, elector, ids):
-    return elections.cast_ballot(election=election, elector=elector, candidate_ids=ids)
+    return casting.cast_ballot(election=election, elector=elector, candidate_ids=ids)
 
 
 def test_cast_records_the_vote_and_a_sealed_envelope(election, elector, candidates):
@@ -45,7 +45,7 @@ def test_blank_ballot_is_allowed(election, elector, candidates):
 
 def test_second_vote_is_refused_and_stores_nothing(election, elector, candidates):
     cast(election, elector, [candidates[0].pk])
-    with pytest.raises(elections.AlreadyVoted):
+    with pytest.raises(casting.AlreadyVoted):
         cast(election, elector, [candidates[1].pk])
     assert stored() == (1, 1)
 
@@ -79,7 +79,7 @@ def test_invalid_ballot_is_refused_with_nothing_stored(election, elector, candid
         "not_a_number": ["1; DROP TABLE"],
         "missing_id": [999999],
     }[choice]
-    with pytest.raises(elections.BallotError) as caught:
+    with pytest.raises(casting.BallotError) as caught:
         cast(election, elector, ids)
     assert caught.value.code == code
     assert stored() == (0, 0)
@@ -95,26 +95,26 @@ def test_ballot_outside_the_window_is_refused(election, elector, candidates, whe
         election.closes_at = now - datetime.timedelta(minutes=1)
         election.opens_at = now - datetime.timedelta(days=1)
     election.save()
-    with pytest.raises(elections.BallotError):
+    with pytest.raises(casting.BallotError):
         cast(election, elector, [candidates[0].pk])
     assert stored() == (0, 0)
 
 
 def test_elector_of_another_election_cannot_cast(election, candidates):
     stranger = ElectorFactory(election=ElectionFactory())
-    with pytest.raises(elections.BallotError) as caught:
+    with pytest.raises(casting.BallotError) as caught:
         cast(election, stranger, [candidates[0].pk])
     assert caught.value.code == "unverified"
-    with pytest.raises(elections.BallotError):
+    with pytest.raises(casting.BallotError):
         cast(election, None, [candidates[0].pk])
     assert stored() == (0, 0)
 
 
 def test_same_gender_double_preference_is_accepted_with_a_warning(election, elector, candidates):
-    chosen = elections.validate_choices(
+    chosen = casting.validate_choices(
         election=election, candidate_ids=[candidates[0].pk, candidates[1].pk]
     )
-    assert elections.gender_warning(election=election, candidates=chosen) == [candidates[1]]
+    assert casting.gender_warning(election=election, candidates=chosen) == [candidates[1]]
     cast(election, elector, [candidates[0].pk, candidates[1].pk])
     assert stored() == (1, 1)
 
@@ -122,7 +122,7 @@ def test_same_gender_double_preference_is_accepted_with_a_warning(election, elec
 def test_no_gender_warning_without_the_rule(election, candidates):
     election.gender_balance = False
     chosen = [candidates[0], candidates[1]]
-    assert elections.gender_warning(election=election, candidates=chosen) == []
+    assert casting.gender_warning(election=election, candidates=chosen) == []
 
 
 @pytest.mark.parametrize(
@@ -142,7 +142,7 @@ def test_no_gender_warning_without_the_rule(election, candidates):
     ],
 )
 def test_gender_rule_voids_what_exceeds_half_of_the_preferences_rounded_up(genders, voided):
-    assert elections.voided_by_gender_rule(list(genders)) == [mark == "x" for mark in voided]
+    assert tally.voided_by_gender_rule(list(genders)) == [mark == "x" for mark in voided]
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -214,6 +214,6 @@ def test_anonymous_cast_is_not_possible(client, election, candidates):
 
 def test_random_ballot_order_keeps_the_same_candidates(election, candidates):
     election.ballot_order = election.BallotOrder.RANDOM
-    orders = {tuple(c.pk for c in elections.ballot_candidates(election)) for _ in range(30)}
+    orders = {tuple(c.pk for c in casting.ballot_candidates(election)) for _ in range(30)}
     assert len(orders) > 1
     assert all(sorted(order) == sorted(c.pk for c in candidates) for order in orders)

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from consulte import elections
+from consulte.elections import casting
 from consulte.models import ElectorVote, Envelope
 from tests.consulte.council_factories import CouncilFactory
 from tests.consulte.factories import CandidateFactory, ElectionFactory, ElectorFactory
@@ -24,9 +24,9 @@ def test_fifty_concurrent_casts_by_one_elector_store_one_ballot():
     def attempt():
         try:
             barrier.wait()
-            elections.cast_ballot(election=election, elector=elector, candidate_ids=[candidate.pk])
+            casting.cast_ballot(election=election, elector=elector, candidate_ids=[candidate.pk])
             outcomes.append("cast")
-        except elections.AlreadyVoted:
+        except casting.AlreadyVoted:
             outcomes.append("already")
         finally:
             connection.close()

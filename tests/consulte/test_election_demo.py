@@ -1,7 +1,8 @@
 """The demo elections: an open one the demo citizen can vote in, a closed one with results."""
 
-from consulte import ballot_box, election_demo, elections
-from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
+from consulte.elections import ballot_box, verification
+from consulte.elections import demo as election_demo
+from consulte.elections.demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
 from consulte.models import (
     Ballot,
     Candidate,
@@ -39,10 +40,10 @@ def test_demo_has_an_open_and_a_closed_election(demo_city):
 
 def test_demo_citizen_can_verify_with_the_printed_code(demo_city):
     election = Election.objects.open_at().get()
-    elector = elections.verify_with_code(
+    elector = verification.verify_with_code(
         election=election,
         fiscal_code=DEMO_CITIZEN_FISCAL_CODE,
-        code=elections.format_code(DEMO_VOTING_CODE),
+        code=verification.format_code(DEMO_VOTING_CODE),
         client_key="demo",
         user=None,
     )

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collabcity.services import assign_role
-from consulte import elections
+from consulte.elections import casting, common, tally, verification
+from consulte.elections.desk import mark_voted_in_person, record_desk_count, register_presence
 from consulte.models import DeskCount, ElectionLogEntry, ElectorVote, VotingCredential
 from consulte.roles import POLL_WORKER
 from tests.consulte.factories import ElectorFactory, voting_point
@@ -65,12 +66,12 @@ def test_in_person_vote_blocks_the_online_vote(
     poll_worker_client.post(url)
     vote = ElectorVote.objects.get()
     assert (vote.channel, vote.voting_point) == ("in_person", point)
-    with pytest.raises(elections.AlreadyVoted):
-        elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    with pytest.raises(casting.AlreadyVoted):
+        casting.cast_ballot(election=election, elector=elector, candidate_ids=[])
 
 
 def test_desk_shows_who_voted_online(poll_worker_client, election, point, elector):
-    elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    casting.cast_ballot(election=election, elector=elector, candidate_ids=[])
     response = poll_worker_client.get(
         reverse("consulte:voting_desk", args=[election.pk]), {"query": elector.fiscal_code}
     )
@@ -96,7 +97,7 @@ def test_desk_issues_a_terminal_code_only_for_a_person_present(
     response = poll_worker_client.post(code_url)
     code = response.context["issued"].code
     assert (
-        elections.verify_with_code(
+        verification.verify_with_code(
             election=election, fiscal_code=elector.fiscal_code, code=code, client_key="t", user=None
         )
         == elector
@@ -115,9 +116,9 @@ def test_desk_issues_a_terminal_code_only_for_a_person_present(
 
 def test_presence_at_another_point_does_not_allow_a_code(election, worker, point, elector):
     other = voting_point(election, worker, name="Biblioteca")
-    elections.register_presence(voting_point=other, elector=elector, user=worker)
-    with pytest.raises(elections.ElectionError):
-        elections.issue_credentials(electors=[elector], issued_by=worker, voting_point=point)
+    register_presence(voting_point=other, elector=elector, user=worker)
+    with pytest.raises(common.ElectionError):
+        verification.issue_credentials(electors=[elector], issued_by=worker, voting_point=point)
 
 
 # --- Somebody else's point -------------------------------------------------------------------
@@ -174,8 +175,8 @@ def test_poll_worker_gets_404_on_an_election_without_their_point(
 
 
 def test_service_refuses_a_poll_worker_of_another_point(election, point, elector):
-    with pytest.raises(elections.ElectionError):
-        elections.mark_voted_in_person(voting_point=point, elector=elector, user=poll_worker())
+    with pytest.raises(common.ElectionError):
+        mark_voted_in_person(voting_point=point, elector=elector, user=poll_worker())
     assert not ElectorVote.objects.exists()
 
 
@@ -194,7 +195,7 @@ def count_data(candidates, *, valid, blank=0, void=0, each=0, **extra):
 
 def mark(election, point, worker, n):
     for _ in range(n):
-        elections.mark_voted_in_person(
+        mark_voted_in_person(
             voting_point=point, elector=ElectorFactory(election=election), user=worker
         )
 
@@ -215,14 +216,12 @@ def test_paper_count_entered_after_close_then_corrected_as_a_new_version(
     response = poll_worker_client.post(url, data)
     assert "reason" in response.context["form"].errors
     assert DeskCount.objects.count() == 1
-    with pytest.raises(elections.ElectionError, match="indica il motivo"):
-        elections.record_desk_count(
-            voting_point=point, valid=0, blank=1, void=0, votes={}, entered_by=worker
-        )
+    with pytest.raises(common.ElectionError, match="indica il motivo"):
+        record_desk_count(voting_point=point, valid=0, blank=1, void=0, votes={}, entered_by=worker)
     poll_worker_client.post(url, {**data, "valid": 3, "reason": "Una scheda contata due volte"})
     versions = list(DeskCount.objects.order_by("version").values_list("version", "valid", "reason"))
     assert versions == [(1, 2, ""), (2, 3, "Una scheda contata due volte")]
-    assert list(elections.latest_desk_counts(election)) == [DeskCount.objects.get(version=2)]
+    assert list(tally.latest_desk_counts(election)) == [DeskCount.objects.get(version=2)]
     page = poll_worker_client.get(url).content.decode()
     assert "Una scheda contata due volte" in page
     assert ElectionLogEntry.objects.filter(action="desk_count").count() == 2
@@ -230,10 +229,8 @@ def test_paper_count_entered_after_close_then_corrected_as_a_new_version(
 
 def test_paper_count_refused_at_a_point_without_voters(election, point, worker, candidates):
     close(election)
-    with pytest.raises(elections.ElectionError, match="nessuno"):
-        elections.record_desk_count(
-            voting_point=point, valid=0, blank=0, void=0, votes={}, entered_by=worker
-        )
+    with pytest.raises(common.ElectionError, match="nessuno"):
+        record_desk_count(voting_point=point, valid=0, blank=0, void=0, votes={}, entered_by=worker)
     assert not DeskCount.objects.exists()
 
 
@@ -251,8 +248,8 @@ def test_paper_count_cannot_exceed_the_voters_or_the_ballots(
 ):
     mark(election, point, worker, 4)
     close(election)
-    with pytest.raises(elections.ElectionError, match=message):
-        elections.record_desk_count(
+    with pytest.raises(common.ElectionError, match=message):
+        record_desk_count(
             voting_point=point,
             valid=valid,
             blank=blank,
@@ -268,7 +265,7 @@ def test_paper_count_with_preferences_up_to_the_maximum_is_accepted(
 ):
     mark(election, point, worker, 4)
     close(election)
-    count = elections.record_desk_count(
+    count = record_desk_count(
         voting_point=point,
         valid=2,
         blank=1,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consulte import elections
+from consulte.elections import casting, nominations
 from consulte.models import Candidate
 
 
@@ -38,15 +38,15 @@ def test_unverified_user_is_sent_to_verify(nominating, citizen_client):
 
 
 def test_nomination_only_in_the_window(election, elector):
-    with pytest.raises(elections.NominationError):
-        elections.submit_candidacy(election=election, elector=elector, user=None, statement="x")
+    with pytest.raises(nominations.NominationError):
+        nominations.submit_candidacy(election=election, elector=elector, user=None, statement="x")
     assert not Candidate.objects.exists()
 
 
 def test_one_candidacy_per_elector(nominating, elector):
-    elections.submit_candidacy(election=nominating, elector=elector, user=None, statement="x")
-    with pytest.raises(elections.NominationError):
-        elections.submit_candidacy(election=nominating, elector=elector, user=None, statement="y")
+    nominations.submit_candidacy(election=nominating, elector=elector, user=None, statement="x")
+    with pytest.raises(nominations.NominationError):
+        nominations.submit_candidacy(election=nominating, elector=elector, user=None, statement="y")
 
 
 def test_only_approved_candidates_are_on_the_ballot(election, candidates):
@@ -54,15 +54,15 @@ def test_only_approved_candidates_are_on_the_ballot(election, candidates):
 
     CandidateFactory(election=election, status=Candidate.Status.PENDING)
     CandidateFactory(election=election, status=Candidate.Status.WITHDRAWN)
-    assert {c.pk for c in elections.ballot_candidates(election)} == {c.pk for c in candidates}
+    assert {c.pk for c in casting.ballot_candidates(election)} == {c.pk for c in candidates}
 
 
 def test_reject_needs_a_reason(nominating, elector):
-    candidate = elections.submit_candidacy(
+    candidate = nominations.submit_candidacy(
         election=nominating, elector=elector, user=None, statement="x"
     )
-    with pytest.raises(elections.NominationError):
-        elections.decide_candidacy(candidate=candidate, approve=False, reason=" ")
+    with pytest.raises(nominations.NominationError):
+        nominations.decide_candidacy(candidate=candidate, approve=False, reason=" ")
 
 
 def test_english_election_page_heads_the_candidate_list_as_candidates(client, election, candidates):

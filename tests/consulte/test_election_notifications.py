@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone, translation
 
 from collabcity.models import Notification
-from consulte import elections
 from consulte import models as consulte_models
+from consulte.elections import casting, desk, notifications
+from consulte.elections.tally import tally_election
 from tests.consulte.factories import tally
 from tests.factories import QuartiereFactory, UserFactory
 
@@ -28,8 +29,8 @@ def recipients():
 
 
 def test_opening_is_notified_once_to_who_opted_in(election, residents):
-    assert elections.notify_opened_elections() == 1
-    assert elections.notify_opened_elections() == 0
+    assert notifications.notify_opened_elections() == 1
+    assert notifications.notify_opened_elections() == 0
     assert recipients() == {residents["in"].pk}
     assert Notification.objects.get().topic == consulte_models.NOTIFICATION_TOPIC
 
@@ -41,13 +42,13 @@ def test_reminder_a_day_before_goes_to_voters_and_non_voters_alike(election, res
     voted = UserFactory(quartiere=quartiere)
     elector = ElectorFactory(election=election)
     verify(elector=elector, user=voted)
-    elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
-    assert elections.remind_before_close() == 0  # closes in 5 days
+    casting.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    assert notifications.remind_before_close() == 0  # closes in 5 days
     election.closes_at = timezone.now() + datetime.timedelta(hours=20)
     election.save()
     with translation.override("it"):
-        assert elections.remind_before_close() == 2
-    assert elections.remind_before_close() == 0
+        assert notifications.remind_before_close() == 2
+    assert notifications.remind_before_close() == 0
     assert recipients() == {residents["in"].pk, voted.pk}
     bodies = set(Notification.objects.values_list("subject", "body"))
     assert len(bodies) == 1  # one wording for both
@@ -60,7 +61,29 @@ def test_results_are_notified_once(election, residents):
     tally(election)
     # Provisional: no notification until staff declare the paper count complete.
     assert Notification.objects.count() == 0
-    elections.declare_count_complete(election=election, user=None)
-    elections.tally_election(election_id=election.pk)
+    desk.declare_count_complete(election=election, user=None)
+    tally_election(election_id=election.pk)
     assert Notification.objects.count() == 1
     assert "risultati" in Notification.objects.get().url
+
+
+def test_a_run_that_lost_the_elections_stamp_notifies_no_one_twice(election, residents):
+    assert notifications.notify_opened_elections() == 1
+    election.refresh_from_db()
+    election.opening_notified_at = None  # e.g. a restore, or a run that overlapped
+    election.save(update_fields=["opening_notified_at"])
+
+    assert notifications.notify_opened_elections() == 0
+    assert Notification.objects.count() == 1
+
+
+def test_opening_notice_names_the_election_and_its_close(election, residents):
+    with translation.override("it"):
+        notifications.notify_opened_elections()
+
+    notice = Notification.objects.get()
+    assert notice.subject == f"Si vota per la consulta: {election.title}"
+    closes = timezone.localtime(election.closes_at).strftime("%d/%m/%Y %H:%M")
+    assert notice.body == (
+        f"Il voto è aperto fino al {closes}. Puoi votare online o a un punto voto."
+    )

@@ -14,7 +14,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.urls import reverse
 
-from consulte import elections, oidc
+from consulte.elections import oidc
 from consulte.models import ElectorVerification
 
 CLIENT_ID, CLIENT_SECRET = "collabcity", "segreto-di-prova"
@@ -197,4 +197,4 @@ def test_verify_page_without_provider_has_no_spid_button(settings, citizen_clien
     ],
 )
 def test_fiscal_code_is_read_from_the_claims(claims, expected):
-    assert elections.fiscal_code_from_claims(claims) == expected
+    assert oidc.fiscal_code_from_claims(claims) == expected

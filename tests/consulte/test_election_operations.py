@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collabcity.spreadsheets import csv_safe
-from consulte import elections
+from consulte.elections import casting
+from consulte.elections.verification import SESSION_KEY, issue_credentials, verify_with_code
 from consulte.models import ElectorVerification, ElectorVote, Envelope, VotingCredential
 from tests.consulte.factories import ElectorFactory, issue_code, tally
 
@@ -24,7 +25,7 @@ def close(election):
 def test_receipt_lookup_takes_the_code_by_post_never_from_the_query_string(
     client, election, candidates
 ):
-    cast = elections.cast_ballot(
+    cast = casting.cast_ballot(
         election=election, elector=ElectorFactory(election=election), candidate_ids=[]
     )
     close(election)
@@ -49,7 +50,7 @@ def test_the_receipt_page_links_to_no_url_holding_the_receipt(voter_client, elec
 def test_verification_and_code_use_keep_only_the_hour(election, citizen):
     elector = ElectorFactory(election=election)
     code = issue_code(elector)
-    elections.verify_with_code(
+    verify_with_code(
         election=election,
         fiscal_code=elector.fiscal_code,
         code=code,
@@ -82,11 +83,11 @@ def test_tampered_candidate_ids_get_one_message_and_store_nothing(
 
 
 def test_candidate_id_parser_takes_ascii_digits_in_range_only():
-    assert elections.parse_candidate_id("42") == 42
-    assert elections.parse_candidate_id(42) == 42
+    assert casting.parse_candidate_id("42") == 42
+    assert casting.parse_candidate_id(42) == 42
     for bad in ("３", "٣", "+1", "1_0", True, None, 2**31, "2147483648", 0):
-        with pytest.raises(elections.BallotError) as caught:
-            elections.parse_candidate_id(bad)
+        with pytest.raises(casting.BallotError) as caught:
+            casting.parse_candidate_id(bad)
         assert caught.value.code == "tampered"
 
 
@@ -142,9 +143,7 @@ def verify_at_terminal(client, election, elector, code):
 
 
 def terminal_code(elector):
-    return elections.issue_credentials(electors=[elector], issued_by=None, for_terminal=True)[
-        0
-    ].code
+    return issue_credentials(electors=[elector], issued_by=None, for_terminal=True)[0].code
 
 
 def test_terminal_verification_expires_fifteen_minutes_after_it_was_made(
@@ -168,7 +167,7 @@ def test_logging_in_ends_an_anonymous_verification(client, election, candidates,
     elector = ElectorFactory(election=election)
     verify_at_terminal(client, election, elector, terminal_code(elector))
     client.force_login(citizen)
-    assert elections.SESSION_KEY not in client.session
+    assert SESSION_KEY not in client.session
     response = client.get(reverse("consulte:ballot", kwargs={"pk": election.pk}))
     assert response.status_code == 302  # the citizen is not that elector
 
@@ -179,7 +178,7 @@ def test_the_end_button_wipes_the_terminal_session(client, election, candidates)
     page = client.get(reverse("consulte:ballot", kwargs={"pk": election.pk})).content.decode()
     assert "Termina e cancella la sessione" in page
     client.post(reverse("consulte:terminal_end"))
-    assert elections.SESSION_KEY not in client.session
+    assert SESSION_KEY not in client.session
     assert client.get(reverse("consulte:ballot", kwargs={"pk": election.pk})).status_code == 302
 
 

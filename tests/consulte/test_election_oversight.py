@@ -10,7 +10,7 @@ from django.utils import timezone
 from collabcity.models import Notification
 from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
-from consulte import elections
+from consulte.elections import casting, common, desk, verification
 from consulte.models import ElectionLogEntry, ElectorVote, Member, VotingCredential
 from consulte.roles import POLL_WORKER
 from tests.consulte.factories import ElectorFactory, tally, voting_point
@@ -32,10 +32,10 @@ def staff(db):
 @pytest.fixture
 def paper_point(election, candidates):
     point = voting_point(election)
-    elections.mark_voted_in_person(
+    desk.mark_voted_in_person(
         voting_point=point, elector=ElectorFactory(election=election), user=None
     )
-    elections.cast_ballot(
+    casting.cast_ballot(
         election=election,
         elector=ElectorFactory(election=election),
         candidate_ids=[candidates[0].pk],
@@ -53,9 +53,9 @@ def test_results_stay_provisional_until_the_count_is_declared(
     assert not Notification.objects.exists()
     page = client.get(reverse("consulte:election_results", kwargs={"pk": election.pk}))
     assert "Risultati provvisori" in page.content.decode()
-    with pytest.raises(elections.ElectionError, match="Manca lo spoglio"):
-        elections.declare_count_complete(election=election, user=staff)
-    elections.record_desk_count(
+    with pytest.raises(common.ElectionError, match="Manca lo spoglio"):
+        desk.declare_count_complete(election=election, user=staff)
+    desk.record_desk_count(
         voting_point=paper_point,
         valid=1,
         blank=0,
@@ -64,7 +64,7 @@ def test_results_stay_provisional_until_the_count_is_declared(
         entered_by=None,
     )
     assert not Member.objects.exists()
-    result = elections.declare_count_complete(election=election, user=staff)
+    result = desk.declare_count_complete(election=election, user=staff)
     assert result.final is True
     assert Member.objects.count() == 2
     notified = Notification.objects.count()
@@ -74,8 +74,8 @@ def test_results_stay_provisional_until_the_count_is_declared(
     election.refresh_from_db()
     assert election.results_notified_at is not None
     # After the declaration a correction is refused: the published result does not move.
-    with pytest.raises(elections.ElectionError, match="dichiarato completo"):
-        elections.record_desk_count(
+    with pytest.raises(common.ElectionError, match="dichiarato completo"):
+        desk.record_desk_count(
             voting_point=paper_point,
             valid=0,
             blank=1,
@@ -105,11 +105,11 @@ def test_log_is_written_for_each_desk_action(election, candidates):
     assign_role(user=worker, role=POLL_WORKER)
     point = voting_point(election, worker)
     elector = ElectorFactory(election=election)
-    elections.register_presence(voting_point=point, elector=elector, user=worker)
-    elections.issue_credentials(electors=[elector], issued_by=worker, voting_point=point)
-    elections.mark_voted_in_person(voting_point=point, elector=elector, user=worker)
+    desk.register_presence(voting_point=point, elector=elector, user=worker)
+    verification.issue_credentials(electors=[elector], issued_by=worker, voting_point=point)
+    desk.mark_voted_in_person(voting_point=point, elector=elector, user=worker)
     close(election)
-    elections.record_desk_count(
+    desk.record_desk_count(
         voting_point=point, valid=1, blank=0, void=0, votes={candidates[0].pk: 1}, entered_by=worker
     )
     # The key ceremony of the factory's election is logged first; these are the desk's entries.
@@ -127,7 +127,7 @@ def test_log_cannot_be_changed_or_deleted_in_the_admin_even_by_a_superuser(elect
     admin = UserFactory(is_superuser=True, is_staff=True)
     point = voting_point(election)
     elector = ElectorFactory(election=election)
-    entry = elections.register_presence(voting_point=point, elector=elector, user=None)
+    entry = desk.register_presence(voting_point=point, elector=elector, user=None)
     entries = ElectionLogEntry.objects.count()
     client.force_login(admin)
     change = reverse("admin:consulte_electionlogentry_change", args=[entry.pk])
@@ -201,7 +201,7 @@ def test_letters_take_the_url_from_the_settings_not_the_host(election, staff, cl
 
 def test_in_person_vote_points_to_its_voting_point(election):
     point = voting_point(election)
-    vote = elections.mark_voted_in_person(
+    vote = desk.mark_voted_in_person(
         voting_point=point, elector=ElectorFactory(election=election), user=None
     )
     assert ElectorVote.objects.get(pk=vote.pk).voting_point == point

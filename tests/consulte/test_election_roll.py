@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 
-from consulte import roll
+from consulte.elections import rolls as roll
 from consulte.models import Elector, RollImport
 from tests.consulte.factories import ElectorFactory, make_fiscal_code
 from tests.factories import QuartiereFactory

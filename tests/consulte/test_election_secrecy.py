@@ -7,7 +7,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from collabcity.models import User
-from consulte import elections
+from consulte.elections import casting
 from consulte.models import (
     Ballot,
     BallotPreference,
@@ -67,13 +67,13 @@ def close(election):
 
 
 def test_receipt_is_formatted_in_groups_and_found_after_the_opening(election, elector, candidates):
-    cast = elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    cast = casting.cast_ballot(election=election, elector=elector, candidate_ids=[])
     assert cast.receipt.count("-") == 3
-    assert elections.find_receipt(receipt=cast.receipt) is None  # sealed while voting
+    assert casting.find_receipt(receipt=cast.receipt) is None  # sealed while voting
     close(election)
     tally(election)
-    assert elections.find_receipt(receipt=cast.receipt.lower()).pk == cast.code
-    assert elections.find_receipt(receipt="nonsense") is None
+    assert casting.find_receipt(receipt=cast.receipt.lower()).pk == cast.code
+    assert casting.find_receipt(receipt="nonsense") is None
 
 
 VOTERS = 200
@@ -86,7 +86,7 @@ def cast_many(election, candidates) -> dict[int, str]:
     for n in range(VOTERS):
         elector = ElectorFactory(election=election)
         choice = [] if n % 3 == 0 else [candidates[n % 2].pk, candidates[2 + n % 2].pk][: n % 2 + 1]
-        receipts[elector.pk] = elections.cast_ballot(
+        receipts[elector.pk] = casting.cast_ballot(
             election=election, elector=elector, candidate_ids=choice
         ).code
     return receipts
@@ -204,7 +204,7 @@ def test_physical_order_of_ballots_matches_the_order_of_votes_no_better_than_cha
 
 
 def test_receipt_shown_is_the_one_published(election, elector, candidates):
-    cast = elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    cast = casting.cast_ballot(election=election, elector=elector, candidate_ids=[])
     close(election)
     tally(election)
     assert Ballot.objects.get().receipt == format_receipt(cast.code) == cast.receipt

@@ -10,13 +10,22 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from consulte import ballot_box, elections, opendata
+from consulte.elections import ballot_box, casting, common, desk, opendata
+from consulte.elections.tally import (
+    digest_of_lines,
+    iter_ballots,
+    reveal_tie_seed,
+    tally_due_elections,
+    tally_election,
+    tie_seed_commitment,
+    voided_by_gender_rule,
+)
 from consulte.models import CandidateResult, ElectorVote, Member, Result
 from tests.consulte.factories import SHARES, CandidateFactory, ElectorFactory, tally, voting_point
 
 
 def vote(election, *candidates):
-    elections.cast_ballot(
+    casting.cast_ballot(
         election=election,
         elector=ElectorFactory(election=election),
         candidate_ids=[c.pk for c in candidates],
@@ -74,8 +83,8 @@ def test_without_the_gender_rule_every_preference_counts(voted, candidates):
 
 
 def test_results_are_refused_before_the_close(voted):
-    with pytest.raises(elections.ElectionError):
-        elections.tally_election(election_id=voted.pk)
+    with pytest.raises(common.ElectionError):
+        tally_election(election_id=voted.pk)
     with pytest.raises(ballot_box.BallotBoxError):
         ballot_box.open_ballot_box(election=voted, shares=SHARES[voted.pk])
     assert not Result.objects.exists()
@@ -84,8 +93,8 @@ def test_results_are_refused_before_the_close(voted):
 
 def test_tally_waits_for_the_guardians_after_the_close(voted):
     close(voted)
-    with pytest.raises(elections.ElectionError):
-        elections.tally_election(election_id=voted.pk)
+    with pytest.raises(common.ElectionError):
+        tally_election(election_id=voted.pk)
     assert not Result.objects.exists()
 
 
@@ -108,27 +117,27 @@ SEED = "sette-nani-e-un-seme-lungo"
 def test_tie_by_lots_waits_for_the_seed_that_matches_the_commitment(election):
     election.seats = 1
     election.tie_rule = election.TieRule.LOTS
-    election.tie_seed_commitment = elections.tie_seed_commitment(SEED)
+    election.tie_seed_commitment = tie_seed_commitment(SEED)
     election.save()
     first = CandidateFactory(election=election, last_name="Bianchi")
     second = CandidateFactory(election=election, last_name="Verdi")
     vote(election, first)
     vote(election, second)
-    with pytest.raises(elections.ElectionError):
-        elections.reveal_tie_seed(election=election, seed=SEED, user=None)  # not closed yet
+    with pytest.raises(common.ElectionError):
+        reveal_tie_seed(election=election, seed=SEED, user=None)  # not closed yet
     close(election)
-    assert elections.tally_due_elections() == []  # closes the box for the guardians
+    assert tally_due_elections() == []  # closes the box for the guardians
     ballot_box.open_ballot_box(election=election, shares=SHARES[election.pk][:2])
-    assert elections.tally_due_elections() == []  # the envelopes are open, the count waits
+    assert tally_due_elections() == []  # the envelopes are open, the count waits
     assert not Result.objects.exists()
-    with pytest.raises(elections.ElectionError, match="seme"):
-        elections.tally_election(election_id=election.pk)
-    with pytest.raises(elections.ElectionError, match="non corrisponde"):
-        elections.reveal_tie_seed(election=election, seed=SEED + " ", user=None)
+    with pytest.raises(common.ElectionError, match="seme"):
+        tally_election(election_id=election.pk)
+    with pytest.raises(common.ElectionError, match="non corrisponde"):
+        reveal_tie_seed(election=election, seed=SEED + " ", user=None)
     page = Client().get(election.get_absolute_url()).content.decode()
     assert election.tie_seed_commitment in page and SEED not in page
-    elections.reveal_tie_seed(election=election, seed=SEED, user=None)
-    assert elections.tally_due_elections() == [election.pk]
+    reveal_tie_seed(election=election, seed=SEED, user=None)
+    assert tally_due_elections() == [election.pk]
     election.refresh_from_db()
     drawn = {
         c.pk: hashlib.sha256(
@@ -143,8 +152,8 @@ def test_tie_by_lots_waits_for_the_seed_that_matches_the_commitment(election):
     assert election.log.filter(action="tie_seed_revealed").get().details == {"seed": SEED}
     page = Client().get(election.get_absolute_url()).content.decode()
     assert election.tie_seed_commitment in page and SEED in page
-    with pytest.raises(elections.ElectionError):
-        elections.reveal_tie_seed(election=election, seed=SEED, user=None)
+    with pytest.raises(common.ElectionError):
+        reveal_tie_seed(election=election, seed=SEED, user=None)
 
 
 def test_tally_is_idempotent(voted):
@@ -182,7 +191,7 @@ def test_elected_become_members_for_five_years(voted, candidates):
     close(voted)
     tally(voted)
     assert not Member.objects.filter(election=voted).exists()  # provisional
-    elections.declare_count_complete(election=voted, user=None)
+    desk.declare_count_complete(election=voted, user=None)
     members = Member.objects.filter(election=voted)
     assert {m.candidate_id for m in members} == {
         c.pk for c in (candidates[0], candidates[2], candidates[3])
@@ -199,15 +208,15 @@ def test_elected_become_members_for_five_years(voted, candidates):
 def test_digest_is_sha256_of_the_sorted_ballots(voted):
     close(voted)
     result = tally(voted)
-    lines = sorted(line for line, _prefs in elections.iter_ballots(voted))
-    assert result.digest == elections.digest_of_lines(lines)
+    lines = sorted(line for line, _prefs in iter_ballots(voted))
+    assert result.digest == digest_of_lines(lines)
 
 
 def paper_voters(election, n, name="Centro sociale Orologio"):
     """A voting point where n electors voted on paper (marked while the election was open)."""
     point = voting_point(election, name=name)
     for _ in range(n):
-        elections.mark_voted_in_person(
+        desk.mark_voted_in_person(
             voting_point=point, elector=ElectorFactory(election=election), user=None
         )
     return point
@@ -217,7 +226,7 @@ def test_desk_count_is_added_and_shown_apart(voted, candidates):
     point = paper_voters(voted, 13)
     close(voted)
     tally(voted)
-    elections.record_desk_count(
+    desk.record_desk_count(
         voting_point=point,
         valid=10,
         blank=2,
@@ -229,8 +238,8 @@ def test_desk_count_is_added_and_shown_apart(voted, candidates):
     assert votes_of(result)[candidates[1].pk][:2] == (0, 10)
     assert (result.blank_in_person, result.void_in_person) == (2, 1)
     assert votes_of(result)[candidates[1].pk][2] == 1
-    with pytest.raises(elections.ElectionError):
-        elections.record_desk_count(
+    with pytest.raises(common.ElectionError):
+        desk.record_desk_count(
             voting_point=point, valid=0, blank=0, void=0, votes={}, entered_by=None
         )
 
@@ -240,7 +249,7 @@ def test_tally_uses_the_latest_version_of_a_desk_count(voted, candidates):
     close(voted)
     tally(voted)
     for valid, reason in [(5, ""), (3, "Due schede erano nulle")]:
-        elections.record_desk_count(
+        desk.record_desk_count(
             voting_point=point,
             valid=valid,
             blank=0,
@@ -256,8 +265,8 @@ def test_tally_uses_the_latest_version_of_a_desk_count(voted, candidates):
 
 def test_desk_count_only_after_the_close(voted, candidates):
     point = paper_voters(voted, 1)
-    with pytest.raises(elections.ElectionError):
-        elections.record_desk_count(
+    with pytest.raises(common.ElectionError):
+        desk.record_desk_count(
             voting_point=point, valid=0, blank=1, void=0, votes={}, entered_by=None
         )
 
@@ -266,7 +275,7 @@ def test_tally_checks_ballots_against_voters_online_and_per_point(voted, candida
     counted = paper_voters(voted, 2, name="Punto A")
     paper_voters(voted, 1, name="Punto B")  # its count never entered
     close(voted)
-    elections.record_desk_count(
+    desk.record_desk_count(
         voting_point=counted, valid=1, blank=1, void=0, votes={candidates[0].pk: 1}, entered_by=None
     )
     result = tally(voted)
@@ -318,7 +327,7 @@ def test_open_data_recounts_to_the_same_result(client, voted, candidates, tmp_pa
     point = paper_voters(voted, 5, name="Punto A")
     close(voted)
     tally(voted)
-    elections.record_desk_count(
+    desk.record_desk_count(
         voting_point=point,
         valid=4,
         blank=1,
@@ -365,9 +374,7 @@ def test_csv_recount_gives_the_same_digest_and_online_votes(client, voted, tmp_p
 
 def test_receipt_is_found_with_its_preferences_only_after_the_opening(client, election, candidates):
     elector = ElectorFactory(election=election)
-    cast = elections.cast_ballot(
-        election=election, elector=elector, candidate_ids=[candidates[2].pk]
-    )
+    cast = casting.cast_ballot(election=election, elector=elector, candidate_ids=[candidates[2].pk])
     url = reverse("consulte:receipt_lookup")
     before = client.post(url, {"ricevuta": cast.receipt}).content.decode()
     assert "Nessuna scheda pubblicata" in before and candidates[2].full_name not in before
@@ -393,7 +400,7 @@ def test_gender_rule_with_up_to_four_preferences_counts_in_sql_as_on_the_ballot(
             pools = {"F": iter(women), "M": iter(men)}
             chosen = [next(pools[gender]) for gender in genders]
             vote(election, *chosen)
-            voided = elections.voided_by_gender_rule(list(genders))
+            voided = voided_by_gender_rule(list(genders))
             expected_void += sum(voided)
             for candidate, void in zip(chosen, voided, strict=True):
                 expected[candidate.pk] += not void

@@ -3,14 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from consulte import elections
+from consulte.elections import casting, verification
 from consulte.models import ElectorVerification, VotingCredential
 from tests.consulte.factories import ElectionFactory, ElectorFactory, issue_code, verify
 from tests.factories import UserFactory
 
 
 def attempt(election, elector, code, *, user=None, client_key="test"):
-    return elections.verify_with_code(
+    return verification.verify_with_code(
         election=election,
         fiscal_code=elector.fiscal_code,
         code=code,
@@ -24,34 +24,36 @@ def test_code_is_stored_only_as_a_keyed_hash(elector):
     credential = VotingCredential.objects.get()
     assert code not in credential.code_hash
     assert len(credential.code_hash) == 64
-    assert credential.code_hash == elections.hash_code(elector=elector, code=code)
+    assert credential.code_hash == verification.hash_code(elector=elector, code=code)
 
 
 def test_code_links_the_account_and_is_spent(election, elector, citizen):
     code = issue_code(elector)
-    assert attempt(election, elector, elections.format_code(code).lower(), user=citizen) == elector
+    assert (
+        attempt(election, elector, verification.format_code(code).lower(), user=citizen) == elector
+    )
     assert ElectorVerification.objects.get().user == citizen
     assert VotingCredential.objects.get().used_at is not None
-    with pytest.raises(elections.VerificationError):
+    with pytest.raises(verification.VerificationError):
         attempt(election, elector, code, user=UserFactory())
 
 
 def test_wrong_code_and_unknown_fiscal_code_get_the_same_message(election, elector):
     issue_code(elector)
-    with pytest.raises(elections.VerificationError) as wrong_code:
+    with pytest.raises(verification.VerificationError) as wrong_code:
         attempt(election, elector, "AAAAA-AAAAA")
     stranger = ElectorFactory.build(election=election, fiscal_code="BNCLRA80A41H223Q")
-    with pytest.raises(elections.VerificationError) as not_on_roll:
+    with pytest.raises(verification.VerificationError) as not_on_roll:
         attempt(election, stranger, "AAAAA-AAAAA")
     assert wrong_code.value.messages == not_on_roll.value.messages
 
 
 def test_guesses_for_one_fiscal_code_are_limited_per_client(election, elector):
     code = issue_code(elector)
-    for _ in range(elections.VERIFY_LIMITS["fiscal_code"]):
-        with pytest.raises(elections.VerificationError):
+    for _ in range(verification.VERIFY_LIMITS["fiscal_code"]):
+        with pytest.raises(verification.VerificationError):
             attempt(election, elector, "WRONG", client_key="guesser")
-    with pytest.raises(elections.VerificationError) as caught:
+    with pytest.raises(verification.VerificationError) as caught:
         attempt(election, elector, code, client_key="guesser")
     assert caught.value.code == "rate_limited"
 
@@ -59,8 +61,8 @@ def test_guesses_for_one_fiscal_code_are_limited_per_client(election, elector):
 def test_correct_code_verifies_after_other_clients_failures(election, elector):
     """Someone else's wrong tries must not lock the voter out of their own vote."""
     code = issue_code(elector)
-    for n in range(3 * elections.VERIFY_LIMITS["fiscal_code"]):
-        with pytest.raises(elections.VerificationError):
+    for n in range(3 * verification.VERIFY_LIMITS["fiscal_code"]):
+        with pytest.raises(verification.VerificationError):
             attempt(election, elector, "WRONG", client_key=f"client{n % 3}")
     assert attempt(election, elector, code, client_key="the-voter") == elector
 
@@ -69,22 +71,22 @@ def test_one_voters_typos_do_not_lock_out_the_others_at_a_shared_address(electio
     first, second = ElectorFactory.create_batch(2, election=election)
     issue_code(first)
     code = issue_code(second)
-    for _ in range(elections.VERIFY_LIMITS["fiscal_code"]):
-        with pytest.raises(elections.VerificationError):
+    for _ in range(verification.VERIFY_LIMITS["fiscal_code"]):
+        with pytest.raises(verification.VerificationError):
             attempt(election, first, "WRONG", client_key="ip:voting-point")
     assert attempt(election, second, code, client_key="ip:voting-point") == second
 
 
 def test_guesses_are_limited_per_client(election):
-    per_elector = elections.VERIFY_LIMITS["fiscal_code"]
+    per_elector = verification.VERIFY_LIMITS["fiscal_code"]
     electors = ElectorFactory.create_batch(
-        elections.VERIFY_LIMITS["client"] // per_elector, election=election
+        verification.VERIFY_LIMITS["client"] // per_elector, election=election
     )
-    for n in range(elections.VERIFY_LIMITS["client"]):
-        with pytest.raises(elections.VerificationError) as caught:
+    for n in range(verification.VERIFY_LIMITS["client"]):
+        with pytest.raises(verification.VerificationError) as caught:
             attempt(election, electors[n // per_elector], "WRONG", client_key="one-ip")
         assert caught.value.code == "invalid"
-    with pytest.raises(elections.VerificationError) as caught:
+    with pytest.raises(verification.VerificationError) as caught:
         attempt(election, ElectorFactory(election=election), "WRONG", client_key="one-ip")
     assert caught.value.code == "rate_limited"
 
@@ -92,20 +94,20 @@ def test_guesses_are_limited_per_client(election):
 def test_reissued_code_replaces_the_old_one(election, elector):
     old = issue_code(elector)
     new = issue_code(elector)
-    with pytest.raises(elections.VerificationError):
+    with pytest.raises(verification.VerificationError):
         attempt(election, elector, old)
     assert attempt(election, elector, new) == elector
 
 
 def test_no_code_for_who_already_voted(election, elector, candidates):
-    elections.cast_ballot(election=election, elector=elector, candidate_ids=[])
-    assert elections.issue_credentials(electors=[elector], issued_by=None) == []
+    casting.cast_ballot(election=election, elector=elector, candidate_ids=[])
+    assert verification.issue_credentials(electors=[elector], issued_by=None) == []
 
 
 def test_account_cannot_be_two_electors_of_one_election(election, citizen):
     first, second = ElectorFactory.create_batch(2, election=election)
     verify(elector=first, user=citizen)
-    with pytest.raises(elections.VerificationError) as caught:
+    with pytest.raises(verification.VerificationError) as caught:
         attempt(election, second, issue_code(second), user=citizen)
     assert caught.value.code == "other_elector"
 
@@ -113,7 +115,7 @@ def test_account_cannot_be_two_electors_of_one_election(election, citizen):
 def test_code_of_another_election_does_not_verify(election, elector):
     other = ElectionFactory()
     code = issue_code(ElectorFactory(election=other, fiscal_code=elector.fiscal_code))
-    with pytest.raises(elections.VerificationError):
+    with pytest.raises(verification.VerificationError):
         attempt(election, elector, code)
 
 
@@ -155,7 +157,7 @@ def test_roll_check_is_for_logged_in_users_and_limited(client, citizen, election
         client.post(url, {"fiscal_code": elector.fiscal_code, "last_name": "x"}).status_code == 302
     )
     client.force_login(citizen)
-    for _ in range(elections.ROLL_CHECK_LIMIT):
+    for _ in range(verification.ROLL_CHECK_LIMIT):
         client.post(url, {"fiscal_code": elector.fiscal_code, "last_name": "x"})
     response = client.post(
         url, {"fiscal_code": elector.fiscal_code, "last_name": elector.last_name}

@@ -9,7 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from collabcity.models import User
-from consulte import ballot_box, election_demo, elections
+from consulte.elections import ballot_box, desk, tally
+from consulte.elections import demo as election_demo
 from consulte.models import Election, ElectionLogEntry, ElectorVote, Result
 from tests.e2e.test_accessibility import axe_violations
 
@@ -64,7 +65,7 @@ def test_officer_issues_a_code_with_a_reason_then_declares_the_count(
     # The close, the guardians' opening and the paper count of every point that had voters.
     Election.objects.filter(pk=election.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     election.refresh_from_db()
-    elections.tally_due_elections()
+    tally.tally_due_elections()
     shares = [
         path.read_text().strip()
         for path in sorted(
@@ -72,11 +73,11 @@ def test_officer_issues_a_code_with_a_reason_then_declares_the_count(
         )
     ]
     ballot_box.open_ballot_box(election=election, shares=shares[:2])
-    elections.tally_due_elections()
+    tally.tally_due_elections()
     assert not Result.objects.get(election=election).final
-    for point in elections.points_missing_count(election):
+    for point in desk.points_missing_count(election):
         voters = point.votes.count()
-        elections.record_desk_count(
+        desk.record_desk_count(
             voting_point=point, valid=0, blank=voters, void=0, votes={}, entered_by=None
         )
 

@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from consulte import elections
-from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
+from consulte.elections import verification
+from consulte.elections.demo import DEMO_CITIZEN_FISCAL_CODE, DEMO_VOTING_CODE
 from consulte.models import Ballot, Election, ElectorVote, Envelope
 from tests.e2e.test_accessibility import axe_violations
 
@@ -31,7 +31,7 @@ def test_demo_citizen_votes_and_checks_the_receipt(page: Page, live_server, demo
     page.get_by_role("link", name="Verificati e vota").click()
 
     page.get_by_label("Codice fiscale").fill(DEMO_CITIZEN_FISCAL_CODE.lower())
-    page.get_by_label("Codice di voto temporaneo").fill(elections.format_code(DEMO_VOTING_CODE))
+    page.get_by_label("Codice di voto temporaneo").fill(verification.format_code(DEMO_VOTING_CODE))
     page.get_by_role("button", name="Verifica").click()
 
     expect(page.locator(".alert-success")).to_contain_text("Sei verificato come elettore")

@@ -4,8 +4,8 @@ marks an elector as voted in person, and that elector can no longer vote online.
 import pytest
 from playwright.sync_api import Page, expect
 
-from consulte import elections
-from consulte.election_demo import DEMO_CITIZEN_FISCAL_CODE
+from consulte.elections import casting
+from consulte.elections.demo import DEMO_CITIZEN_FISCAL_CODE
 from consulte.models import Election, ElectionLogEntry, ElectorVote
 
 DEMO_PASSWORD = "collabcity-demo"
@@ -14,7 +14,7 @@ DEMO_PASSWORD = "collabcity-demo"
 def test_poll_worker_marks_an_in_person_vote(page: Page, live_server, demo_city):
     election = Election.objects.open_at().get()
     online_voter = election.electors.exclude(fiscal_code=DEMO_CITIZEN_FISCAL_CODE).first()
-    elections.cast_ballot(election=election, elector=online_voter, candidate_ids=[])
+    casting.cast_ballot(election=election, elector=online_voter, candidate_ids=[])
 
     page.goto(live_server.url + "/account/login/")
     page.locator("input[name=login]").fill("scrutatore@demo.collabcity.it")
@@ -39,5 +39,5 @@ def test_poll_worker_marks_an_in_person_vote(page: Page, live_server, demo_city)
     assert vote.channel == ElectorVote.Channel.IN_PERSON
     assert vote.voting_point.name == "Centro sociale Orologio"  # the worker's own point
     assert ElectionLogEntry.objects.filter(action="voted_in_person", elector=citizen).exists()
-    with pytest.raises(elections.AlreadyVoted):
-        elections.cast_ballot(election=election, elector=citizen, candidate_ids=[])
+    with pytest.raises(casting.AlreadyVoted):
+        casting.cast_ballot(election=election, elector=citizen, candidate_ids=[])

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consulte import ballot_box, elections
+from consulte.elections import ballot_box, common, tally
 from consulte.models import Election
 
 
@@ -27,8 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"Nessuna elezione con id {election}.")
         try:
             box = ballot_box.open_ballot_box(election=found, shares=shares)
-            result = elections.tally_election(election_id=found.pk)
-        except (elections.ElectionError, ballot_box.BallotBoxError) as error:
+            result = tally.tally_election(election_id=found.pk)
+        except (common.ElectionError, ballot_box.BallotBoxError) as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(
             f"Buste aperte: {box.envelopes_at_close}. Impronta delle schede: {result.digest}"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consulte import opendata
+from consulte.elections import opendata
 
 
 class Command(BaseCommand):

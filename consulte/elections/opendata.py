@@ -16,8 +16,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Count
 from django.utils import timezone
 
-from . import elections
-from .models import (
+from ..models import (
     BallotBox,
     Candidate,
     CandidateResult,
@@ -25,26 +24,19 @@ from .models import (
     ElectorVote,
     format_receipt,
 )
+from . import common, tally
 
 FORMAT_VERSION = 1
 
 
 def tie_precedence(election: Election, candidates: list[Candidate]) -> dict[int, int]:
     """1 for the candidate who wins every tie, then 2, ...: the published tie rule, applied."""
-    ordered = sorted(candidates, key=lambda c: (elections.tie_key(election, c), c.pk))
+    ordered = sorted(candidates, key=lambda c: (tally.tie_key(election, c), c.pk))
     return {candidate.pk: index for index, candidate in enumerate(ordered, start=1)}
 
 
-def _candidates(election: Election) -> list[Candidate]:
-    return list(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
-            "last_name", "first_name", "pk"
-        )
-    )
-
-
 def iter_ballot_rows(election: Election) -> Iterator[tuple[str, list[int]]]:
-    for line, preferences in elections.iter_ballots(election):
+    for line, preferences in tally.iter_ballots(election):
         yield format_receipt(line.split(":", 1)[0]), preferences
 
 
@@ -63,7 +55,7 @@ def _ballot_box_facts(election: Election) -> dict:
 
 def election_document(election: Election) -> dict:
     """Everything but the ballots (streamed separately, they may be a million)."""
-    candidates = _candidates(election)
+    candidates = list(election.candidates.approved().alphabetical())
     precedence = tie_precedence(election, candidates)
     result = election.result
     desks = []
@@ -75,7 +67,7 @@ def election_document(election: Election) -> dict:
     )
     # The latest version of each point's count: the one the tally used.
     for desk in (
-        elections.latest_desk_counts(election)
+        tally.latest_desk_counts(election)
         .select_related("voting_point")
         .prefetch_related("lines")
         .order_by("voting_point__name")
@@ -196,10 +188,10 @@ def _count_online(
     void = blank = 0
     lines = []
     for receipt, preferences in ballots:
-        lines.append(elections.canonical_line(elections.normalize_code(receipt), preferences))
+        lines.append(tally.canonical_line(common.normalize_code(receipt), preferences))
         if not preferences:
             blank += 1
-        voided = elections.voided_by_gender_rule([genders[pk] for pk in preferences])
+        voided = tally.voided_by_gender_rule([genders[pk] for pk in preferences])
         for candidate_id, is_void in zip(preferences, voided, strict=True):
             if gender_balance and is_void:
                 void += 1
@@ -211,7 +203,7 @@ def _count_online(
         "void_preferences": void,
         "blank_online": blank,
         "ballots": len(lines),
-        "digest": elections.digest_of_lines(lines),
+        "digest": tally.digest_of_lines(lines),
     }
 
 

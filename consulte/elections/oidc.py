@@ -1,5 +1,5 @@
 """SPID/CIE through allauth's OpenID Connect provider: the configured provider's verified
-fiscal-number claim is matched to the electoral rolls (see elections.verify_with_identity).
+fiscal-number claim is matched to the electoral rolls (see verification.verify_with_identity).
 
 The provider is configured from the environment in settings (SPID_OIDC_*), with the
 provider id below; nothing here talks to the provider, allauth does.
@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from collabcity.models import User
 
-from .elections import fiscal_code_from_claims
+from .common import normalize_fiscal_code
 
 PROVIDER_ID = "spid"
 
@@ -28,6 +28,16 @@ def login_url() -> str:
     then come back to the matching view."""
     query = urlencode({"process": "connect", "next": reverse("consulte:election_verify_oidc")})
     return f"{reverse('openid_connect_login', kwargs={'provider_id': PROVIDER_ID})}?{query}"
+
+
+def fiscal_code_from_claims(claims: dict) -> str:
+    """SPID sends fiscalNumber as 'TINIT-<codice fiscale>'; CIE and others may send it bare."""
+    for key in ("fiscalNumber", "fiscal_number", "fiscalCode"):
+        value = claims.get(key)
+        if value:
+            value = normalize_fiscal_code(str(value))
+            return value.split("-", 1)[1] if value.startswith("TINIT-") else value
+    return ""
 
 
 def fiscal_code_for(user: User) -> str:

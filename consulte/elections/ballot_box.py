@@ -11,7 +11,7 @@ the portal keeps only the public key and, per guardian, a SHA-256 check value of
 so a wrong share is named at the opening. At the opening the key is rebuilt in the memory of
 the process that opens, the envelopes are shuffled with the system's cryptographic RNG,
 decrypted and written as plain Ballots in that order in one transaction that also deletes the
-envelopes. See the module docstring of consulte/elections.py for what this protects, from whom.
+envelopes. See the docstring of consulte/elections/__init__.py for what this protects, from whom.
 
 Libraries: PyNaCl (libsodium's sealed boxes; audited, constant-time, nothing to configure) and
 pycryptodome's Shamir (GF(2^128), 16-byte secrets: the 32-byte key is shared as two halves
@@ -35,13 +35,12 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.secret import SecretBox
 
-from .models import (
+from ..models import (
     RECEIPT_ALPHABET,
     RECEIPT_LENGTH,
     Ballot,
     BallotBox,
     BallotPreference,
-    Candidate,
     Election,
     ElectionLogEntry,
     Envelope,
@@ -367,11 +366,7 @@ def open_ballot_box(*, election: Election, shares: list[str]) -> BallotBox:
 
 def _decrypt_all(election: Election, private_key: PrivateKey, ciphertexts: list[bytes]):
     unsealer = SealedBox(private_key)
-    approved = set(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).values_list(
-            "pk", flat=True
-        )
-    )
+    approved = set(election.candidates.approved().values_list("pk", flat=True))
     ballots, preferences = [], []
     broken = 0
     for ciphertext in ciphertexts:

@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import ballot_box, elections
-from .ballot_box_forms import CeremonyForm, OpeningForm
-from .models import BallotBox, Election, ElectionLogEntry
+from ..models import BallotBox, Election, ElectionLogEntry
+from . import ballot_box, common
+from .forms import CeremonyForm, OpeningForm
 
 
 def _election_for(request: HttpRequest, pk: int, permission: str) -> Election:
@@ -94,9 +94,9 @@ def open_envelopes(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, message)
             form = OpeningForm(guardians=guardians)  # never echo the shares back in the page
         else:
-            from .tasks import open_ballot_box
+            from ..tasks import open_ballot_box
 
-            elections.log_action(
+            common.log_action(
                 election=election,
                 actor=request.user,
                 action=ElectionLogEntry.Action.OPENING_REQUESTED,

@@ -1,14 +1,10 @@
-"""Citizen, receipt, results, open-data and polling-desk pages of the elections."""
-
-from functools import wraps
+"""The elections' public pages: the list, an election, the roll check, the verification, the
+candidacy, the ballot and its receipt, the results and their open data."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,27 +12,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collabcity.net import client_ip
-from collabcity.roles import MUNICIPAL_STAFF
 
-from . import elections, opendata
-from .election_forms import (
-    BallotForm,
-    DeskCountForm,
-    DeskSearchForm,
-    NominationForm,
-    RollCheckForm,
-    VerifyCodeForm,
-)
-from .models import Candidate, Election, ElectorVerification, ElectorVote, Result, VotingPoint
-from .roles import POLL_WORKER
-
-DESK_RESULTS = 20
+from ..models import Candidate, Election, ElectorVerification, Result
+from . import casting, common, nominations, opendata, verification
+from .desk_views import is_poll_worker
+from .forms import BallotForm, NominationForm, RollCheckForm, VerifyCodeForm
 
 
 def _election(pk: int) -> Election:
-    return get_object_or_404(
-        Election.objects.select_related("council__ambito", "ballot_box"), pk=pk
-    )
+    return get_object_or_404(Election.objects.for_listing(), pk=pk)
 
 
 def _client_key(request: HttpRequest) -> str:
@@ -55,9 +39,7 @@ def _closed_with_result(pk: int) -> Election:
 
 def election_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    elections_qs = Election.objects.select_related("council__ambito", "ballot_box").order_by(
-        "closes_at"
-    )
+    elections_qs = Election.objects.for_listing().order_by("closes_at")
     open_now = [e for e in elections_qs if e.opens_at <= now < e.closes_at]
     upcoming = [e for e in elections_qs if e.opens_at > now]
     past = sorted((e for e in elections_qs if e.closes_at <= now), key=lambda e: e.closes_at)
@@ -84,31 +66,23 @@ def election_list(request: HttpRequest) -> HttpResponse:
 
 
 def _voter_state(request: HttpRequest, election: Election) -> dict:
-    elector = elections.verified_elector(
+    elector = verification.verified_elector(
         election=election, user=request.user, session=request.session
     )
-    voted = (
-        elector is not None
-        and ElectorVote.objects.filter(election=election, elector=elector).exists()
-    )
+    voted = elector is not None and election.votes.filter(elector=elector).exists()
     return {"elector": elector, "voted": voted}
 
 
 def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     election = _election(pk)
-    candidates = list(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
-            "last_name", "first_name"
-        )
-    )
+    candidates = list(election.candidates.approved().alphabetical())
     state = _voter_state(request, election)
     own_candidacy = None
-    desk = False
+    serves_a_point = False
     if request.user.is_authenticated:
         own_candidacy = Candidate.objects.filter(election=election, user=request.user).first()
-        desk = (
-            _is_poll_worker(request.user)
-            and elections.points_of(election=election, user=request.user).exists()
+        serves_a_point = (
+            is_poll_worker(request.user) and election.points.served_by(request.user).exists()
         )
     return render(
         request,
@@ -117,7 +91,7 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "election": election,
             "candidates": candidates,
             "own_candidacy": own_candidacy,
-            "desk": desk,
+            "desk": serves_a_point,
             "has_result": election.is_closed and Result.objects.filter(election=election).exists(),
             **state,
         },
@@ -132,14 +106,14 @@ def election_roll_check(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = None
     if form.is_valid():
         try:
-            elector = elections.check_roll(
+            elector = verification.check_roll(
                 election=election,
                 user=request.user,
                 fiscal_code=form.cleaned_data["fiscal_code"],
                 last_name=form.cleaned_data["last_name"],
             )
             outcome = "found" if elector else "not_found"
-        except elections.ElectionError as error:
+        except common.ElectionError as error:
             messages.error(request, error.messages[0])
     return render(
         request,
@@ -158,21 +132,21 @@ def election_verify(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         user = request.user if request.user.is_authenticated else None
         try:
-            elector = elections.verify_with_code(
+            elector = verification.verify_with_code(
                 election=election,
                 fiscal_code=form.cleaned_data["fiscal_code"],
                 code=form.cleaned_data["code"],
                 client_key=_client_key(request),
                 user=user,
             )
-        except elections.ElectionError as error:
+        except common.ElectionError as error:
             messages.error(request, error.messages[0])
         else:
             if user is None:
                 request.session.cycle_key()
                 # A terminal left unattended must not keep someone's right to vote for long.
-                request.session.set_expiry(elections.TERMINAL_VERIFICATION_SECONDS)
-                elections.remember_in_session(session=request.session, elector=elector)
+                request.session.set_expiry(verification.TERMINAL_VERIFICATION_SECONDS)
+                verification.remember_in_session(session=request.session, elector=elector)
             messages.success(
                 request,
                 _("Sei verificato come elettore: %(name)s.") % {"name": elector.full_name},
@@ -211,7 +185,7 @@ def election_verify_oidc(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("consulte:election_list")
-    verified = elections.verify_with_identity(user=request.user, fiscal_code=fiscal_code)
+    verified = verification.verify_with_identity(user=request.user, fiscal_code=fiscal_code)
     if verified:
         names = ", ".join(election.title for election in verified)
         messages.success(
@@ -234,7 +208,7 @@ def election_verify_oidc(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def election_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     election = _election(pk)
-    elector = elections.verified_elector(
+    elector = verification.verified_elector(
         election=election, user=request.user, session=request.session
     )
     if elector is None:
@@ -243,13 +217,13 @@ def election_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     form = NominationForm(request.POST or None)
     if form.is_valid():
         try:
-            elections.submit_candidacy(
+            nominations.submit_candidacy(
                 election=election,
                 elector=elector,
                 user=request.user,
                 statement=form.cleaned_data["statement"],
             )
-        except elections.ElectionError as error:
+        except common.ElectionError as error:
             messages.error(request, error.messages[0])
         else:
             messages.success(
@@ -270,7 +244,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     cast response and stored nowhere else: a reload re-posts and meets "hai già votato".
     """
     election = _election(pk)
-    elector = elections.verified_elector(
+    elector = verification.verified_elector(
         election=election, user=request.user, session=request.session
     )
     if elector is None:
@@ -279,17 +253,15 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("consulte:election_verify", pk=election.pk)
     if request.method == "POST" and request.POST.get("step") == "cast":
         return _cast(request, election, elector)
-    candidates = elections.ballot_candidates(election)
+    candidates = casting.ballot_candidates(election)
     form = BallotForm(request.POST or None, election=election, candidates=candidates)
     context = {"election": election, "form": form, "candidates": candidates}
     if request.method == "POST" and request.POST.get("step") == "review":
         try:
             if not election.is_open:
-                elections.check_window(election)
-            chosen = elections.validate_choices(
-                election=election, candidate_ids=form.candidate_ids()
-            )
-        except elections.ElectionError as error:
+                casting.check_window(election)
+            chosen = casting.validate_choices(election=election, candidate_ids=form.candidate_ids())
+        except common.ElectionError as error:
             messages.error(request, error.messages[0])
         else:
             return render(
@@ -298,12 +270,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 {
                     "election": election,
                     "chosen": chosen,
-                    "gender_warning": elections.gender_warning(
-                        election=election, candidates=chosen
-                    ),
+                    "gender_warning": casting.gender_warning(election=election, candidates=chosen),
                 },
             )
-    elif ElectorVote.objects.filter(election=election, elector=elector).exists():
+    elif election.votes.filter(elector=elector).exists():
         return _already_voted(request, election)
     elif not election.is_open:
         messages.error(request, _("Il voto per questa elezione non è aperto."))
@@ -314,16 +284,14 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
 def _cast(request: HttpRequest, election: Election, elector) -> HttpResponse:
     candidate_ids = [value for value in request.POST.getlist("candidate") if value]
     try:
-        cast = elections.cast_ballot(
-            election=election, elector=elector, candidate_ids=candidate_ids
-        )
-    except elections.AlreadyVoted:
+        cast = casting.cast_ballot(election=election, elector=elector, candidate_ids=candidate_ids)
+    except casting.AlreadyVoted:
         return _already_voted(request, election)
-    except elections.ElectionError as error:
+    except common.ElectionError as error:
         messages.error(request, error.messages[0])
         return redirect("consulte:ballot", pk=election.pk)
     # At a shared terminal the verification ends with the vote.
-    elections.forget_in_session(session=request.session, election=election)
+    verification.forget_in_session(session=request.session, election=election)
     return render(
         request,
         "consulte/elections/receipt.html",
@@ -354,7 +322,7 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
     found = None
     searched = bool(code)
     if searched:
-        found = elections.find_receipt(receipt=code)
+        found = casting.find_receipt(receipt=code)
     return render(
         request,
         "consulte/elections/receipt_lookup.html",
@@ -387,203 +355,3 @@ def election_opendata(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpR
         )
     response["Content-Disposition"] = f'attachment; filename="elezione-{election.pk}-schede.{fmt}"'
     return response
-
-
-# --- Polling desk ----------------------------------------------------------------------------
-
-
-def _is_poll_worker(user) -> bool:
-    return user.has_role(POLL_WORKER) or user.has_role(MUNICIPAL_STAFF)
-
-
-def poll_worker_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not _is_poll_worker(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _my_points(request: HttpRequest, pk: int) -> tuple[Election, list[VotingPoint]]:
-    """The election and this poll worker's points in it; 404 where they serve no point."""
-    election = _election(pk)
-    points = list(elections.points_of(election=election, user=request.user))
-    if not points:
-        raise Http404
-    return election, points
-
-
-def _my_point(request: HttpRequest, pk: int, point_pk: int) -> VotingPoint:
-    return get_object_or_404(
-        VotingPoint.objects.select_related("election"),
-        pk=point_pk,
-        election_id=pk,
-        poll_workers=request.user,
-    )
-
-
-def _back_to_desk(point: VotingPoint, elector=None) -> HttpResponse:
-    url = f"{reverse('consulte:voting_desk', args=[point.election_id])}?punto={point.pk}"
-    if elector is not None:
-        url += f"&query={elector.fiscal_code}"
-    return redirect(url)
-
-
-@poll_worker_required
-@never_cache
-def voting_desk(request: HttpRequest, pk: int) -> HttpResponse:
-    election, points = _my_points(request, pk)
-    point = points[0]
-    if "punto" in request.GET:
-        point = next((p for p in points if str(p.pk) == request.GET["punto"]), None)
-        if point is None:
-            raise Http404
-    form = DeskSearchForm(request.GET if "query" in request.GET else None)
-    electors = []
-    if form.is_valid():
-        query = form.cleaned_data["query"].strip()
-        electors = list(
-            election.electors.filter(
-                Q(fiscal_code=elections.normalize_fiscal_code(query))
-                | Q(last_name__istartswith=query)
-            )
-            .select_related("quartiere")
-            .order_by("last_name", "first_name")[:DESK_RESULTS]
-        )
-        votes = dict(
-            ElectorVote.objects.filter(election=election, elector__in=electors).values_list(
-                "elector_id", "channel"
-            )
-        )
-        for elector in electors:
-            elector.vote_channel = votes.get(elector.pk)
-            elector.present = elections.is_present(voting_point=point, elector=elector)
-    return render(
-        request,
-        "consulte/elections/desk.html",
-        {
-            "election": election,
-            "form": form,
-            "electors": electors,
-            "point": point,
-            "points": points,
-        },
-    )
-
-
-@poll_worker_required
-@require_POST
-def voting_desk_present(
-    request: HttpRequest, pk: int, point_pk: int, elector_pk: int
-) -> HttpResponse:
-    point = _my_point(request, pk, point_pk)
-    elector = get_object_or_404(point.election.electors, pk=elector_pk)
-    try:
-        elections.register_presence(voting_point=point, elector=elector, user=request.user)
-    except elections.ElectionError as error:
-        messages.error(request, error.messages[0] if error.messages else _("Ha già votato."))
-    else:
-        messages.success(
-            request,
-            _("%(name)s è registrato come presente al punto voto.") % {"name": elector.full_name},
-        )
-    return _back_to_desk(point, elector)
-
-
-@poll_worker_required
-@require_POST
-def voting_desk_mark(request: HttpRequest, pk: int, point_pk: int, elector_pk: int) -> HttpResponse:
-    point = _my_point(request, pk, point_pk)
-    elector = get_object_or_404(point.election.electors, pk=elector_pk)
-    try:
-        elections.mark_voted_in_person(voting_point=point, elector=elector, user=request.user)
-    except elections.AlreadyVoted as error:
-        where = _("online") if error.channel == ElectorVote.Channel.ONLINE else _("a un punto voto")
-        messages.error(
-            request,
-            _("%(name)s ha già votato %(where)s: non può votare di nuovo.")
-            % {"name": elector.full_name, "where": where},
-        )
-    except elections.ElectionError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(
-            request,
-            _("%(name)s è registrato come votante al punto voto: consegna la scheda cartacea.")
-            % {"name": elector.full_name},
-        )
-    return _back_to_desk(point, elector)
-
-
-@poll_worker_required
-@require_POST
-@never_cache
-def voting_desk_issue_code(
-    request: HttpRequest, pk: int, point_pk: int, elector_pk: int
-) -> HttpResponse:
-    """A one-time code for the voting point's terminal, for a person present at the point."""
-    point = _my_point(request, pk, point_pk)
-    election = point.election
-    elector = get_object_or_404(election.electors, pk=elector_pk)
-    if not election.is_open:
-        messages.error(request, _("Il voto non è aperto."))
-        return _back_to_desk(point, elector)
-    try:
-        issued = elections.issue_credentials(
-            electors=[elector], issued_by=request.user, voting_point=point, for_terminal=True
-        )
-    except elections.ElectionError as error:
-        messages.error(request, error.messages[0])
-        return _back_to_desk(point, elector)
-    if not issued:
-        messages.error(request, _("%(name)s ha già votato.") % {"name": elector.full_name})
-        return _back_to_desk(point, elector)
-    return render(
-        request,
-        "consulte/elections/desk_code.html",
-        {"election": election, "issued": issued[0], "point": point},
-    )
-
-
-@poll_worker_required
-@require_http_methods(["GET", "POST"])
-def voting_desk_count(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
-    point = _my_point(request, pk, point_pk)
-    election = point.election
-    candidates = list(
-        Candidate.objects.filter(election=election, status=Candidate.Status.APPROVED).order_by(
-            "last_name", "first_name"
-        )
-    )
-    versions = list(point.counts.select_related("entered_by").order_by("-version"))
-    form = DeskCountForm(request.POST or None, candidates=candidates, correction=bool(versions))
-    if form.is_valid():
-        try:
-            elections.record_desk_count(
-                voting_point=point,
-                valid=form.cleaned_data["valid"],
-                blank=form.cleaned_data["blank"],
-                void=form.cleaned_data["void"],
-                votes=form.votes(),
-                entered_by=request.user,
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except elections.ElectionError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("Spoglio del punto voto registrato."))
-            return redirect("consulte:voting_desk_count", pk=election.pk, point_pk=point.pk)
-    return render(
-        request,
-        "consulte/elections/desk_count.html",
-        {
-            "election": election,
-            "point": point,
-            "form": form,
-            "versions": versions,
-            "voters": point.votes.count(),
-        },
-    )

@@ -1,19 +1,15 @@
-"""Admin of elections, candidates, the electoral roll and voting codes (imported by admin.py).
+"""Admin of elections, candidates, paper counts, voting points and the election's log (the
+roll and the voting codes are in roll_admin.py; consulte/admin.py imports both).
 
 Ballots and the "has voted" records are deliberately not registered: staff see turnout per
 hour while voting is open, and counts only through the stored result after the close.
 """
 
-import csv
 import secrets
-from functools import partial
+from datetime import datetime
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,22 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from collabcity.admin import ServiceRecordAdmin
-from collabcity.spreadsheets import csv_safe
 
-from . import elections
-from .models import (
+from ..models import (
     BallotBox,
     Candidate,
     CandidateResult,
     DeskCount,
     Election,
     ElectionLogEntry,
-    Elector,
     Guardian,
     Result,
-    RollImport,
     VotingPoint,
 )
+from . import common, desk, nominations, tally
 
 # Settings that decide the outcome: fixed once voting opens.
 FROZEN_AT_OPENING = (
@@ -55,6 +48,10 @@ FROZEN_AT_OPENING = (
 # knowing the candidates could favour one of them. The opening of candidacies is fixed with
 # them, or moving it back to the future would unfreeze them.
 FROZEN_AT_NOMINATION = ("nomination_opens_at", "tie_rule")
+
+
+def _hour_label(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m %H:00")
 
 
 class ElectionForm(forms.ModelForm):
@@ -96,7 +93,7 @@ class ElectionForm(forms.ModelForm):
         seed = data.get("draw_seed")
         if data.get("tie_rule") == Election.TieRule.LOTS:
             if seed:
-                self.instance.tie_seed_commitment = elections.tie_seed_commitment(seed)
+                self.instance.tie_seed_commitment = tally.tie_seed_commitment(seed)
             elif not self.instance.tie_seed_commitment:
                 self.add_error(
                     "draw_seed",
@@ -205,7 +202,7 @@ class ElectionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # A seed typed with another tie rule commits nothing (clean() ignores it).
         if form.cleaned_data.get("draw_seed") and obj.tie_rule == Election.TieRule.LOTS:
-            elections.log_action(
+            common.log_action(
                 election=obj,
                 actor=request.user,
                 action=ElectionLogEntry.Action.TIE_SEED_COMMITTED,
@@ -248,14 +245,14 @@ class ElectionAdmin(admin.ModelAdmin):
     def turnout(self, election: Election) -> str:
         if election.pk is None or not election.has_started:
             return _("Il voto non è ancora aperto.")
-        rows = elections.turnout_per_hour(election)
+        rows = list(election.votes.per_hour())
         electors = election.electors.count()
         voters = sum(row["online"] + row["in_person"] for row in rows)
         share = f"{100 * voters / electors:.1f}%" if electors else "–"
         body = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((elections.hour_label(r["hour"]), r["online"], r["in_person"]) for r in rows),
+            ((_hour_label(r["hour"]), r["online"], r["in_person"]) for r in rows),
         )
         return format_html(
             "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
@@ -320,9 +317,9 @@ class ElectionAdmin(admin.ModelAdmin):
         done = 0
         for election in queryset:
             try:
-                elections.tally_election(election_id=election.pk)
+                tally.tally_election(election_id=election.pk)
                 done += 1
-            except elections.ElectionError as error:
+            except common.ElectionError as error:
                 self.message_user(request, f"{election}: {error.messages[0]}", messages.ERROR)
         if done:
             self.message_user(request, _("Scrutinio eseguito: %(n)d.") % {"n": done})
@@ -334,8 +331,8 @@ class ElectionAdmin(admin.ModelAdmin):
     def declare_count_complete(self, request, queryset):
         for election in queryset:
             try:
-                elections.declare_count_complete(election=election, user=request.user)
-            except elections.ElectionError as error:
+                desk.declare_count_complete(election=election, user=request.user)
+            except common.ElectionError as error:
                 self.message_user(request, f"{election}: {error.messages[0]}", messages.ERROR)
             else:
                 self.message_user(
@@ -360,10 +357,10 @@ class ElectionAdmin(admin.ModelAdmin):
         form = RevealSeedForm(request.POST if "seed" in request.POST else None)
         if form.is_valid():
             try:
-                elections.reveal_tie_seed(
+                tally.reveal_tie_seed(
                     election=election, seed=form.cleaned_data["seed"], user=request.user
                 )
-            except elections.ElectionError as error:
+            except common.ElectionError as error:
                 form.add_error("seed", error.messages[0])
             else:
                 self.message_user(
@@ -462,9 +459,9 @@ class CandidateAdmin(admin.ModelAdmin):
         done = 0
         for candidate in queryset.select_related("election"):
             try:
-                elections.withdraw_candidacy(candidate=candidate)
+                nominations.withdraw_candidacy(candidate=candidate)
                 done += 1
-            except elections.ElectionError as error:
+            except common.ElectionError as error:
                 self.message_user(request, f"{candidate}: {error.messages[0]}", messages.ERROR)
         if done:
             self.message_user(request, _("Candidature ritirate: %(n)d.") % {"n": done})
@@ -473,9 +470,9 @@ class CandidateAdmin(admin.ModelAdmin):
         done = 0
         for candidate in queryset:
             try:
-                elections.decide_candidacy(candidate=candidate, approve=approve, reason=reason)
+                nominations.decide_candidacy(candidate=candidate, approve=approve, reason=reason)
                 done += 1
-            except elections.ElectionError as error:
+            except common.ElectionError as error:
                 self.message_user(request, f"{candidate}: {error.messages[0]}", messages.ERROR)
         if done:
             self.message_user(
@@ -483,195 +480,6 @@ class CandidateAdmin(admin.ModelAdmin):
                 ngettext("%(n)d candidatura aggiornata.", "%(n)d candidature aggiornate.", done)
                 % {"n": done},
             )
-
-
-class IssueCodesActionForm(admin.helpers.ActionForm):
-    reason = forms.CharField(
-        label=_("Motivo (obbligatorio a voto aperto)"), required=False, max_length=200
-    )
-
-
-@admin.register(Elector)
-class ElectorAdmin(admin.ModelAdmin):
-    action_form = IssueCodesActionForm
-    list_display = ["last_name", "first_name", "fiscal_code", "birth_date", "quartiere", "election"]
-    list_filter = ["election", "quartiere"]
-    search_fields = ["fiscal_code", "last_name", "first_name"]
-    list_select_related = ["quartiere", "election"]
-    actions = ["issue_codes_csv", "issue_codes_letters"]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the roll comes from the registry's import
-
-    def has_issue_codes_permission(self, request):
-        return request.user.has_perm("consulte.view_elector") and request.user.has_perm(
-            "consulte.change_election"
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def _issue(self, request, queryset):
-        # While voting is open a code lets its holder vote: elections.issue_credentials asks
-        # for the dedicated permission and a reason (typed in the action bar: action_form).
-        issued = elections.issue_credentials(
-            electors=list(queryset.select_related("election", "quartiere")),
-            issued_by=request.user,
-            reason=request.POST.get("reason", ""),
-        )
-        skipped = queryset.count() - len(issued)
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(n)d elettore ha già votato: nessun codice per lui.",
-                    "%(n)d elettori hanno già votato: nessun codice per loro.",
-                    skipped,
-                )
-                % {"n": skipped},
-                messages.WARNING,
-            )
-        return issued
-
-    @admin.action(
-        description=_("Emetti codici di voto: file CSV per la spedizione"),
-        permissions=["issue_codes"],
-    )
-    def issue_codes_csv(self, request, queryset):
-        try:
-            issued = self._issue(request, queryset)
-        except elections.ElectionError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)
-            return None
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="codici-di-voto-{stamp}.csv"'
-        response["Cache-Control"] = "no-store"
-        response.write("\ufeff")  # Excel reads UTF-8 only with the BOM
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
-            ["codice_fiscale", "cognome", "nome", "quartiere", "elezione", "codice_di_voto"]
-        )
-        for item in issued:
-            elector = item.elector
-            writer.writerow(
-                [
-                    csv_safe(value)
-                    for value in (
-                        elector.fiscal_code,
-                        elector.last_name,
-                        elector.first_name,
-                        elector.quartiere.name,
-                        elector.election.title,
-                        item.formatted,
-                    )
-                ]
-            )
-        return response
-
-    @admin.action(
-        description=_("Emetti codici di voto: lettere da stampare"), permissions=["issue_codes"]
-    )
-    def issue_codes_letters(self, request, queryset):
-        try:
-            issued = self._issue(request, queryset)
-        except elections.ElectionError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)
-            return None
-        # The configured address, never the Host header a client can set.
-        response = render(
-            request,
-            "consulte/elections/admin/letters.html",
-            # The configured address, never the request's Host header (a forged Host would
-            # print letters sending electors to someone else's site).
-            {"issued": issued, "portal_url": settings.PORTAL_URL.rstrip("/")},
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-
-
-class RollImportForm(forms.ModelForm):
-    class Meta:
-        model = RollImport
-        fields = ["election", "file"]
-
-    def clean_election(self):
-        election = self.cleaned_data["election"]
-        if election.has_started:
-            raise forms.ValidationError(_("Il voto è già iniziato: la lista è fissata."))
-        return election
-
-
-@admin.register(RollImport)
-class RollImportAdmin(admin.ModelAdmin):
-    form = RollImportForm
-    list_display = ["election", "created_at", "status", "processed_rows", "total_rows"]
-    list_filter = ["status", "election"]
-    change_form_template = "consulte/elections/admin/rollimport_change_form.html"
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        return [
-            "election",
-            "file",
-            "uploaded_by",
-            "status",
-            "progress",
-            "imported_rows",
-            "rejected_rows",
-        ]
-
-    def get_fields(self, request, obj=None):
-        return ["election", "file"] if obj is None else self.get_readonly_fields(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    @admin.display(description=_("avanzamento"))
-    def progress(self, roll_import: RollImport) -> str:
-        return format_html(
-            '<progress max="100" value="{}"></progress> {} / {}',
-            roll_import.progress_percent,
-            roll_import.processed_rows,
-            roll_import.total_rows,
-        )
-
-    @admin.display(description=_("righe rifiutate"))
-    def rejected_rows(self, roll_import: RollImport) -> str:
-        if not roll_import.rejections:
-            return "–"
-        return format_html(
-            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody>"
-            "</table>",
-            _("Nessun elettore è stato importato: correggi queste righe e carica di nuovo."),
-            _("riga"),
-            _("motivo"),
-            format_html_join(
-                "",
-                "<tr><td>{}</td><td>{}</td></tr>",
-                ((item["row"] or _("file"), item["reason"]) for item in roll_import.rejections),
-            ),
-        )
-
-    def save_model(self, request, obj, form, change):
-        obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-        from .tasks import import_roll
-
-        transaction.on_commit(partial(import_roll.delay, obj.pk))
-
-    def response_add(self, request, obj, post_url_continue=None):
-        # Straight to the progress page.
-        self.message_user(request, _("File caricato: il controllo delle righe è iniziato."))
-        return HttpResponseRedirect(reverse("admin:consulte_rollimport_change", args=[obj.pk]))
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["refresh"] = obj is not None and obj.status in (
-            RollImport.Status.PENDING,
-            RollImport.Status.RUNNING,
-        )
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class CandidateResultInline(admin.TabularInline):

@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from collabcity.models import Quartiere, User
 
-from . import ballot_box, elections
-from .models import (
+from ..models import (
     BallotBox,
     Candidate,
     Council,
@@ -29,6 +28,7 @@ from .models import (
     VotingCredential,
     VotingPoint,
 )
+from . import ballot_box, casting, desk, rolls, tally, verification
 
 DEMO_CITIZEN_EMAIL = "cittadina@demo.collabcity.it"
 DEMO_CITIZEN_FISCAL_CODE = "CTTCHR90C55H223J"  # Chiara Cittadina, 15/03/1990, Reggio Emilia
@@ -86,7 +86,7 @@ def load(command) -> None:
         "Elezione dimostrativa aperta: "
         f"{open_election.title} – /consulte/elezioni/{open_election.pk}/\n"
         f"  la cittadina demo vota con codice fiscale {DEMO_CITIZEN_FISCAL_CODE} "
-        f"e codice di voto {elections.format_code(DEMO_VOTING_CODE)}"
+        f"e codice di voto {verification.format_code(DEMO_VOTING_CODE)}"
     )
     share_files = sorted(DEMO_SHARES_DIR.glob(f"elezione-{open_election.pk}-garante-*.txt"))
     if share_files:
@@ -155,7 +155,7 @@ def _open_election() -> Election:
     VotingCredential.objects.get_or_create(
         elector=citizen,
         defaults={
-            "code_hash": elections.hash_code(elector=citizen, code=DEMO_VOTING_CODE),
+            "code_hash": verification.hash_code(elector=citizen, code=DEMO_VOTING_CODE),
             "issued_at": timezone.now(),
         },
     )
@@ -176,10 +176,10 @@ def _closed_election() -> Election:
     if not ElectorVote.objects.filter(election=election).exists():
         shares = _vote(election, candidates, point)
         ballot_box.open_ballot_box(election=election, shares=shares[:DEMO_THRESHOLD])
-    elections.tally_election(election_id=election.pk)
+    tally.tally_election(election_id=election.pk)
     if election.count_declared_at is None:
         # The demo's paper count is complete: the results shown are the final ones.
-        elections.declare_count_complete(election=election, user=None)
+        desk.declare_count_complete(election=election, user=None)
     return election
 
 
@@ -228,15 +228,15 @@ def _vote(election: Election, candidates: list[Candidate], point: VotingPoint) -
             candidate = rng.choices(candidates, weights=weights[: len(candidates)])[0]
             if candidate not in chosen:
                 chosen.append(candidate)
-        elections.cast_ballot(
+        casting.cast_ballot(
             election=election, elector=elector, candidate_ids=[c.pk for c in chosen]
         )
     for elector in voters[CLOSED_BALLOTS : CLOSED_BALLOTS + 15]:
-        elections.mark_voted_in_person(voting_point=point, elector=elector, user=None)
+        desk.mark_voted_in_person(voting_point=point, elector=elector, user=None)
     election.closes_at = closes_at
     election.save(update_fields=["closes_at"])
     # 15 paper voters: 13 valid ballots (one or two preferences each), one blank, one void.
-    elections.record_desk_count(
+    desk.record_desk_count(
         voting_point=point,
         valid=13,
         blank=1,
@@ -258,7 +258,7 @@ def _roll(election: Election, *, seed: int) -> None:
         last_name = rng.choice(LAST_NAMES)
         birth = datetime.date(rng.randint(1935, polling_day.year - 17), rng.randint(1, 12), 1)
         birth += datetime.timedelta(days=rng.randint(0, 27))
-        if elections.age_on(birth, polling_day) < election.min_age:
+        if rolls.age_on(birth, polling_day) < election.min_age:
             continue
         fiscal_code = codicefiscale.encode(
             lastname=last_name,

@@ -6,13 +6,14 @@ import io
 from datetime import date, datetime
 
 from codicefiscale import codicefiscale
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from collabcity.models import Quartiere
 
-from .elections import age_on, normalize_fiscal_code
-from .models import Elector, Gender, RollImport
+from ..models import Elector, Gender, RollImport
+from .common import normalize_fiscal_code
 
 PROGRESS_EVERY = 500
 BATCH_SIZE = 2000
@@ -26,6 +27,11 @@ COLUMNS = {
     "quartiere": ("quartiere",),
 }
 GENDERS = {"F": Gender.FEMALE, "M": Gender.MALE}
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years of age on that day (the roll measures the minimum age on the polling day)."""
+    return relativedelta(day, birth_date).years
 
 
 class RollFileError(Exception):

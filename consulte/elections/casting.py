@@ -1,0 +1,200 @@
+"""The online vote: the ballot a voter sees, the checks of their choices, and the cast, which
+writes the outer envelope (ElectorVote) and the inner one (Envelope) in one transaction; then
+the receipt lookup once the envelopes are opened. See consulte/elections/__init__.py for what
+this keeps secret, from whom."""
+
+import random
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    RECEIPT_LENGTH,
+    Ballot,
+    BallotBox,
+    Candidate,
+    Election,
+    Elector,
+    ElectorVote,
+    Envelope,
+    format_receipt,
+    new_receipt_id,
+)
+from . import ballot_box
+from .common import ElectionError, normalize_code
+from .tally import voided_by_gender_rule
+
+
+class BallotError(ElectionError):
+    pass
+
+
+class AlreadyVoted(BallotError):
+    def __init__(self, channel: str = ""):
+        super().__init__(_("Hai già votato in questa elezione."), code="already_voted")
+        self.channel = channel
+
+
+def ballot_candidates(election: Election) -> list[Candidate]:
+    """The approved candidates in the order this voter sees them."""
+    candidates = list(election.candidates.approved().alphabetical())
+    if election.ballot_order == Election.BallotOrder.RANDOM:
+        random.SystemRandom().shuffle(candidates)
+    return candidates
+
+
+def check_window(election: Election) -> None:
+    """The window as the pages and the desk see it; the cast checks again under its lock."""
+    now = timezone.now()
+    if now < election.opens_at or not election.has_ballot_key:
+        raise BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
+    if now >= election.closes_at:
+        raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
+
+
+def _lock_open_window(election: Election) -> str:
+    """Hold the election row FOR SHARE and check the window on the database clock; returns the
+    public key. The close (FOR UPDATE) waits for every cast that got past this check, and once
+    it has counted the envelopes no cast gets in, even if someone moved the closing time."""
+    if connection.vendor == "postgresql":
+        election_table = Election._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {election_table} WHERE id = %s FOR SHARE",  # noqa: S608
+                [election.pk],
+            )
+            # A second statement: its timestamp is taken after the lock was granted.
+            cursor.execute(
+                f"""
+                SELECT e.opens_at <= statement_timestamp(),
+                       e.closes_at > statement_timestamp() AND b.envelopes_at_close IS NULL,
+                       b.public_key
+                FROM {election_table} e
+                LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id
+                WHERE e.id = %s
+                """,  # noqa: S608  (table names from the models, value as a parameter)
+                [election.pk],
+            )
+            opened, not_closed, public_key = cursor.fetchone()
+    else:
+        now = timezone.now()
+        box = BallotBox.objects.filter(election=election).first()
+        opened = election.opens_at <= now
+        not_closed = now < election.closes_at and not (box and box.is_closed)
+        public_key = box.public_key if box else None
+    if not not_closed:
+        raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
+    if not opened or public_key is None:
+        raise BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
+    return public_key
+
+
+MAX_DATABASE_ID = 2**31 - 1
+
+
+def parse_candidate_id(value) -> int:
+    """A candidate id as a form sends it (or as code passes it): ASCII digits only, not "３" or
+    "٣" that int() would take, and within the database's integer range (past it SQLite raises
+    OverflowError). Every other value is a tampered ballot, with one message."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    text = value if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        raise BallotError(_("La scheda non è valida: ricaricala e riprova."), code="tampered")
+    if not 0 < int(text) <= MAX_DATABASE_ID:
+        raise BallotError(_("La scheda non è valida: ricaricala e riprova."), code="tampered")
+    return int(text)
+
+
+def validate_choices(*, election: Election, candidate_ids: list) -> list[Candidate]:
+    """The candidates of a ballot, in preference order; BallotError if it is not valid."""
+    ids = [parse_candidate_id(value) for value in candidate_ids]
+    if len(ids) > election.max_preferences:
+        raise BallotError(
+            _("Puoi esprimere al massimo %(count)d preferenze.")
+            % {"count": election.max_preferences},
+            code="too_many",
+        )
+    if len(set(ids)) != len(ids):
+        raise BallotError(_("Hai scelto lo stesso candidato più di una volta."), code="duplicate")
+    # The same query whatever the choice, blank included: the choices must never appear in SQL
+    # text (pg_stat_activity, the server log) next to the ElectorVote this connection writes.
+    approved = election.candidates.approved().in_bulk()
+    by_id = {pk: approved[pk] for pk in ids if pk in approved}
+    if len(by_id) != len(ids):
+        raise BallotError(
+            _("Una delle preferenze non è un candidato ammesso a questa elezione."),
+            code="unknown_candidate",
+        )
+    return [by_id[pk] for pk in ids]
+
+
+def gender_warning(*, election: Election, candidates: list[Candidate]) -> list[Candidate]:
+    """The chosen candidates whose preference the gender rule will void (shown before casting)."""
+    if not election.gender_balance:
+        return []
+    voided = voided_by_gender_rule([candidate.gender for candidate in candidates])
+    return [candidate for candidate, void in zip(candidates, voided, strict=True) if void]
+
+
+@dataclass(frozen=True)
+class CastReceipt:
+    """What the voter takes home: the code under which their ballot is published."""
+
+    code: str
+
+    @property
+    def receipt(self) -> str:
+        return format_receipt(self.code)
+
+
+def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: list) -> CastReceipt:
+    """Record that the elector voted and store their sealed envelope, in one transaction.
+
+    The unique constraint on (election, elector) is the guard against double votes, also
+    between concurrent requests: the loser gets IntegrityError, turned into AlreadyVoted.
+    """
+    if elector is None or elector.election_id != election.pk:
+        raise BallotError(
+            _("Per votare devi prima essere verificato come elettore di questa elezione."),
+            code="unverified",
+        )
+    candidates = validate_choices(election=election, candidate_ids=candidate_ids)
+    receipt_id = new_receipt_id()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            public_key = _lock_open_window(election)
+            ElectorVote.objects.create(
+                election=election,
+                elector=elector,
+                channel=ElectorVote.Channel.ONLINE,
+                hour=now.replace(minute=0, second=0, microsecond=0),
+            )
+            Envelope.objects.create(
+                election=election,
+                ciphertext=ballot_box.seal_ballot(
+                    public_key=public_key,
+                    receipt_id=receipt_id,
+                    candidate_ids=[candidate.pk for candidate in candidates],
+                    slots=election.max_preferences,
+                ),
+            )
+    except IntegrityError as exc:
+        raise AlreadyVoted(ElectorVote.Channel.ONLINE) from exc
+    return CastReceipt(code=receipt_id)
+
+
+def find_receipt(*, receipt: str) -> Ballot | None:
+    """The published ballot of a receipt: there is none until the envelopes are opened."""
+    ballot_id = normalize_code(receipt)
+    if len(ballot_id) != RECEIPT_LENGTH:
+        return None
+    return (
+        Ballot.objects.select_related("election")
+        .prefetch_related("preferences__candidate")
+        .filter(pk=ballot_id)
+        .first()
+    )
