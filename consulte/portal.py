@@ -26,6 +26,9 @@ def working_areas(user):
 
 
 def register() -> None:
+    # The elections' Celery tasks live beside their services, where autodiscovery (which
+    # looks for <app>.tasks) does not see them.
+    from .elections import tasks  # noqa: F401
     roles.register()
     registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
     # Only the electoral rolls are private among the consulte's files.

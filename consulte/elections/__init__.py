@@ -1,5 +1,5 @@
 """The election of the councils' delegates: part of the consulte app (same app label, models in
-consulte/models.py, tasks in consulte/tasks.py), one module per topic. The services are called
+consulte/models.py, tasks in tasks.py), one module per topic. The services are called
 by the views, the admin, the tasks and the commands alike.
 
 - common.py: ElectionError, the election's log, the normal form of fiscal codes and codes.

@@ -94,7 +94,7 @@ def open_envelopes(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, message)
             form = OpeningForm(guardians=guardians)  # never echo the shares back in the page
         else:
-            from ..tasks import open_ballot_box
+            from .tasks import open_ballot_box
 
             common.log_action(
                 election=election,

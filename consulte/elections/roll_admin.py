@@ -194,7 +194,7 @@ class RollImportAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
-        from ..tasks import import_roll
+        from .tasks import import_roll
 
         transaction.on_commit(partial(import_roll.delay, obj.pk))
 

@@ -139,7 +139,7 @@ def test_rerun_of_a_finished_import_changes_nothing(election, quartiere):
 
 
 def test_import_task_runs_the_import(election, quartiere):
-    from consulte.tasks import import_roll
+    from consulte.elections.tasks import import_roll
 
     roll_import = RollImport.objects.create(election=election)
     roll_import.file.save(

@@ -174,7 +174,7 @@ def test_tally_is_idempotent(voted):
 
 
 def test_periodic_task_tallies_each_closed_election_once(voted):
-    from consulte.tasks import tally_due_elections
+    from consulte.elections.tasks import tally_due_elections
 
     assert tally_due_elections.apply().get() == 0  # still open
     close(voted)

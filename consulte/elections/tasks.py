@@ -1,7 +1,10 @@
+"""The elections' Celery tasks. Their names keep the module they were first queued from
+(consulte.tasks), so queued messages and django-celery-beat rows still find them."""
+
 from celery import shared_task
 
-from .elections import ballot_box, notifications, rolls, tally
-from .models import Election
+from ..models import Election
+from . import ballot_box, notifications, rolls, tally
 
 
 @shared_task(name="consulte.tasks.import_roll")
