@@ -16,6 +16,7 @@ from collabcity.models import User
 from collabcity.notifications import notify
 from collabcity.roles import MUNICIPAL_STAFF
 
+from . import rules
 from .models import NOTIFICATION_TOPIC, Agreement, Comment, Party, Reminder, Status, StatusChange
 
 logger = logging.getLogger(__name__)
@@ -137,7 +138,9 @@ def transition(
 ) -> StatusChange:
     """Move agreement to `to` if the lifecycle allows it now; record and notify, atomically.
 
-    `by` is None for the automatic steps of the daily task. Raises TransitionError.
+    `by` is None for the automatic steps of the daily task. Raises TransitionError. Who may
+    take a step is the rule accordi.steer_agreement, asked by the admin before calling this;
+    the daily task is trusted.
     """
     today = today or timezone.localdate()
     note = note.strip()
@@ -198,21 +201,27 @@ def representative_party(agreement: Agreement, user: User) -> Party | None:
 
 
 def add_comment(*, agreement: Agreement, author: User, body: str) -> Comment:
-    """A party's representative comments on the draft; only while it is in co-design."""
+    """A party's representative comments on the draft while it is in co-design.
+
+    This is the rule accordi.comment_draft, asked here under the agreement's lock because the
+    status may have moved on since the page was shown. Its predicates are asked one by one,
+    for the reason to give, and not through author.has_perm, which lets a superuser through
+    although no party of theirs could sign the comment.
+    """
     body = body.strip()
     if not body:
         raise CommentError(_("Il commento è vuoto."), code="empty")
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        party = representative_party(locked, author)
-        if party is None:
+        if not rules.is_party_representative(author, locked):
             raise CommentError(
                 _("Solo i referenti delle parti possono commentare questo accordo."), code="party"
             )
-        if locked.status != Status.CODESIGN:
+        if not rules.is_in_codesign(author, locked):
             raise CommentError(
                 _("Si può commentare solo durante la co-progettazione."), code="closed"
             )
+        party = representative_party(locked, author)
         comment = Comment.objects.create(agreement=locked, party=party, author=author, body=body)
         _notify_officer(locked, comment)
         return comment
