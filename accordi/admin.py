@@ -23,7 +23,6 @@ from .models import (
     Indicator,
     Measurement,
     Party,
-    Reminder,
     Status,
     StatusChange,
 )
@@ -373,10 +372,3 @@ class StatusChangeAdmin(ServiceRecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ServiceRecordAdmin):
-    list_display = ["kind", "agreement", "indicator", "due_on", "sent_at"]
-    list_filter = ["kind"]
-    list_select_related = ["agreement", "indicator"]
