@@ -56,6 +56,21 @@ class AgreementQuerySet(models.QuerySet):
             models.Prefetch("parties", queryset=Party.objects.select_related("organisation")),
         )
 
+    def with_contents(self):
+        """What both the page and the open-data files tell of each agreement, nothing more:
+        every prefetch loads rows for each agreement of an export."""
+        return self.prefetch_related(
+            "quartieri",
+            models.Prefetch("parties", queryset=Party.objects.select_related("organisation")),
+            "actions",
+            models.Prefetch(
+                "commitments", queryset=Commitment.objects.select_related("party__organisation")
+            ),
+            models.Prefetch(
+                "indicators", queryset=Indicator.objects.prefetch_related("measurements")
+            ),
+        )
+
     def in_year(self, year: int):
         """Agreements in force at some point of the year."""
         return self.filter(start_date__lte=date(year, 12, 31), end_date__gte=date(year, 1, 1))

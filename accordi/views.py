@@ -18,9 +18,6 @@ from .models import (
     Agreement,
     Attachment,
     Comment,
-    Commitment,
-    Indicator,
-    Party,
     StatusChange,
 )
 
@@ -54,12 +51,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 def _with_details(queryset):
-    return queryset.prefetch_related(
-        "quartieri",
-        Prefetch("parties", queryset=Party.objects.select_related("organisation")),
-        "actions",
-        Prefetch("commitments", queryset=Commitment.objects.select_related("party__organisation")),
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
+    return queryset.with_contents().prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.filter(public=True)),
         Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
     )
@@ -171,12 +163,4 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 
 def _export_queryset(request: HttpRequest):
-    # What the files carry, nothing more: each prefetch costs per agreement, not per query.
-    agreements = Agreement.objects.public().prefetch_related(
-        "quartieri",
-        Prefetch("parties", queryset=Party.objects.select_related("organisation")),
-        "actions",
-        Prefetch("commitments", queryset=Commitment.objects.select_related("party__organisation")),
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
-    )
-    return _filtered(request, agreements).qs
+    return _filtered(request, Agreement.objects.public().with_contents()).qs
