@@ -23,7 +23,6 @@ from .models import (
     Indicator,
     Measurement,
     Party,
-    Reminder,
     Status,
     StatusChange,
 )
@@ -258,7 +257,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         extra_context = extra_context or {}
-        if obj is not None and request.user.has_perm("accordi.transition_agreement"):
+        if obj is not None and request.user.has_perm("accordi.steer_agreement", obj):
             extra_context["transitions"] = [
                 (to, services.TRANSITION_LABELS[to]) for to in services.allowed_targets(obj)
             ]
@@ -275,9 +274,9 @@ class AgreementAdmin(SimpleHistoryAdmin):
 def _transition_view(model_admin: AgreementAdmin, request, object_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("accordi.transition_agreement"):
-        raise PermissionDenied
     agreement = get_object_or_404(Agreement, pk=object_id)
+    if not request.user.has_perm("accordi.steer_agreement", agreement):
+        raise PermissionDenied
     to = request.POST.get("to", "")
     try:
         services.transition(
@@ -373,10 +372,3 @@ class StatusChangeAdmin(ServiceRecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ServiceRecordAdmin):
-    list_display = ["kind", "agreement", "indicator", "due_on", "sent_at"]
-    list_filter = ["kind"]
-    list_select_related = ["agreement", "indicator"]

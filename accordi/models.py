@@ -56,6 +56,21 @@ class AgreementQuerySet(models.QuerySet):
             models.Prefetch("parties", queryset=Party.objects.select_related("organisation")),
         )
 
+    def with_contents(self):
+        """What both the page and the open-data files tell of each agreement, nothing more:
+        every prefetch loads rows for each agreement of an export."""
+        return self.prefetch_related(
+            "quartieri",
+            models.Prefetch("parties", queryset=Party.objects.select_related("organisation")),
+            "actions",
+            models.Prefetch(
+                "commitments", queryset=Commitment.objects.select_related("party__organisation")
+            ),
+            models.Prefetch(
+                "indicators", queryset=Indicator.objects.prefetch_related("measurements")
+            ),
+        )
+
     def in_year(self, year: int):
         """Agreements in force at some point of the year."""
         return self.filter(start_date__lte=date(year, 12, 31), end_date__gte=date(year, 1, 1))
@@ -594,49 +609,6 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.author} – {self.created_at:%d/%m/%Y}"
-
-
-class Reminder(models.Model):
-    """A reminder already sent to the staff, so that the daily task sends each only once."""
-
-    class Kind(models.TextChoices):
-        MEASUREMENT_DUE = "rilevazione", _("Rilevazione dovuta")
-        ENDING = "scadenza", _("Accordo in scadenza")
-        REPORT_MISSING = "relazione", _("Relazione finale mancante")
-
-    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
-    agreement = models.ForeignKey(
-        Agreement, verbose_name=_("accordo"), on_delete=models.CASCADE, related_name="reminders"
-    )
-    indicator = models.ForeignKey(
-        Indicator,
-        verbose_name=_("indicatore"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="reminders",
-    )
-    due_on = models.DateField(_("scadenza"))
-    sent_at = models.DateTimeField(_("inviato il"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("promemoria inviato")
-        verbose_name_plural = _("promemoria inviati")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "agreement", "due_on"],
-                condition=Q(indicator__isnull=True),
-                name="reminder_agreement_once",
-            ),
-            models.UniqueConstraint(
-                fields=["kind", "indicator", "due_on"],
-                condition=Q(indicator__isnull=False),
-                name="reminder_indicator_once",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} – {self.agreement} ({self.due_on})"
 
 
 def total(commitments, predicate) -> Decimal:

@@ -18,7 +18,6 @@ AGREEMENTS_STAFF_PERMISSIONS = [
     "accordi.transition_agreement",
     "accordi.view_statuschange",
     "accordi.view_comment",
-    "accordi.view_reminder",
 ]
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,7 +16,8 @@ from collabcity.models import User
 from collabcity.notifications import notify
 from collabcity.roles import MUNICIPAL_STAFF
 
-from .models import NOTIFICATION_TOPIC, Agreement, Comment, Party, Reminder, Status, StatusChange
+from . import rules
+from .models import NOTIFICATION_TOPIC, Agreement, Comment, Party, Status, StatusChange
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,9 @@ def transition(
 ) -> StatusChange:
     """Move agreement to `to` if the lifecycle allows it now; record and notify, atomically.
 
-    `by` is None for the automatic steps of the daily task. Raises TransitionError.
+    `by` is None for the automatic steps of the daily task. Raises TransitionError. Who may
+    take a step is the rule accordi.steer_agreement, asked by the admin before calling this;
+    the daily task is trusted.
     """
     today = today or timezone.localdate()
     note = note.strip()
@@ -176,19 +179,14 @@ def _notify_parties(agreement: Agreement, change: StatusChange) -> None:
         agreement_parties__agreement=agreement, is_active=True
     ).distinct()
     url = agreement.get_absolute_url() if agreement.is_public else agreement.get_draft_url()
-    subject = _("Accordo «%(title)s»: %(status)s") % {
-        "title": agreement.title,
-        "status": Status(change.to_status).label.lower(),
-    }
-    body = _("L'accordo «%(title)s» è passato dallo stato «%(from)s» allo stato «%(to)s».") % {
-        "title": agreement.title,
-        "from": Status(change.from_status).label,
-        "to": Status(change.to_status).label,
-    }
-    if change.note:
-        body += "\n\n" + _("Nota: %(note)s") % {"note": change.note}
     for user in representatives:
-        notify(recipient=user, topic=NOTIFICATION_TOPIC, subject=subject, body=body, url=url)
+        notify(
+            recipient=user,
+            topic=NOTIFICATION_TOPIC,
+            event="accordi/status_changed",
+            context={"agreement": agreement, "change": change},
+            url=url,
+        )
 
 
 def representative_party(agreement: Agreement, user: User) -> Party | None:
@@ -198,21 +196,27 @@ def representative_party(agreement: Agreement, user: User) -> Party | None:
 
 
 def add_comment(*, agreement: Agreement, author: User, body: str) -> Comment:
-    """A party's representative comments on the draft; only while it is in co-design."""
+    """A party's representative comments on the draft while it is in co-design.
+
+    This is the rule accordi.comment_draft, asked here under the agreement's lock because the
+    status may have moved on since the page was shown. Its predicates are asked one by one,
+    for the reason to give, and not through author.has_perm, which lets a superuser through
+    although no party of theirs could sign the comment.
+    """
     body = body.strip()
     if not body:
         raise CommentError(_("Il commento è vuoto."), code="empty")
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        party = representative_party(locked, author)
-        if party is None:
+        if not rules.is_party_representative(author, locked):
             raise CommentError(
                 _("Solo i referenti delle parti possono commentare questo accordo."), code="party"
             )
-        if locked.status != Status.CODESIGN:
+        if not rules.is_in_codesign(author, locked):
             raise CommentError(
                 _("Si può commentare solo durante la co-progettazione."), code="closed"
             )
+        party = representative_party(locked, author)
         comment = Comment.objects.create(agreement=locked, party=party, author=author, body=body)
         _notify_officer(locked, comment)
         return comment
@@ -231,9 +235,8 @@ def _notify_officer(agreement: Agreement, comment: Comment) -> None:
     notify(
         recipient=opened.by,
         topic=NOTIFICATION_TOPIC,
-        subject=_("Nuovo commento sull'accordo «%(title)s»") % {"title": agreement.title},
-        body=_("%(party)s ha commentato la bozza:\n\n%(body)s")
-        % {"party": comment.party.display_name, "body": comment.body},
+        event="accordi/comment_added",
+        context={"agreement": agreement, "comment": comment},
         url=reverse("admin:accordi_agreement_change", args=[agreement.pk]),
     )
 
@@ -278,89 +281,53 @@ def staff_recipients() -> list[User]:
 
 
 def send_reminders(*, today: date) -> int:
-    """Remind the staff of what is due; each reminder is sent once (the Reminder row says so)."""
+    """Remind the staff of what is due; returns how many reminders went out to someone.
+
+    Each reminder goes to each member of staff once (its once_key), however many days of its
+    notice period the task runs: whoever joins the staff meanwhile gets the ones still due.
+    """
     staff = staff_recipients()
     sent = 0
     active = Agreement.objects.filter(status=Status.ACTIVE).prefetch_related(
         "indicators__measurements"
     )
     for agreement in active:
+        key = f"agreement:{agreement.pk}"
         for indicator in agreement.indicators.all():
             due_on = indicator.next_due_on()
             if due_on and due_on <= today + timedelta(days=MEASUREMENT_NOTICE_DAYS):
                 sent += _remind(
                     staff,
-                    Reminder(
-                        kind=Reminder.Kind.MEASUREMENT_DUE,
-                        agreement=agreement,
-                        indicator=indicator,
-                        due_on=due_on,
-                    ),
-                    _("Rilevazione dovuta: %(indicator)s") % {"indicator": indicator.name},
-                    _(
-                        "Per l'accordo «%(title)s» è dovuta entro il %(date)s una rilevazione "
-                        "dell'indicatore «%(indicator)s»."
-                    )
-                    % {
-                        "title": agreement.title,
-                        "date": date_format(due_on),
-                        "indicator": indicator.name,
-                    },
+                    agreement,
+                    "measurement_due",
+                    f"{key}:indicator:{indicator.pk}:due:{due_on}",
+                    indicator=indicator,
+                    due_on=due_on,
                 )
         if today <= agreement.end_date <= today + timedelta(days=ENDING_NOTICE_DAYS):
-            sent += _remind(
-                staff,
-                Reminder(kind=Reminder.Kind.ENDING, agreement=agreement, due_on=agreement.end_date),
-                _("Accordo in scadenza: %(title)s") % {"title": agreement.title},
-                _(
-                    "L'accordo «%(title)s» scade il %(date)s. Prepara la relazione finale con le "
-                    "parti, o valuta un rinnovo."
-                )
-                % {"title": agreement.title, "date": date_format(agreement.end_date)},
-            )
+            sent += _remind(staff, agreement, "ending", f"{key}:ending:{agreement.end_date}")
         if agreement.end_date < today and not agreement.final_report.strip():
             sent += _remind(
-                staff,
-                Reminder(
-                    kind=Reminder.Kind.REPORT_MISSING,
-                    agreement=agreement,
-                    due_on=agreement.end_date,
-                ),
-                _("Relazione finale mancante: %(title)s") % {"title": agreement.title},
-                _(
-                    "L'accordo «%(title)s» è scaduto il %(date)s ma non ha la relazione finale: "
-                    "resta attivo finché non la inserisci, poi si conclude da solo."
-                )
-                % {"title": agreement.title, "date": date_format(agreement.end_date)},
+                staff, agreement, "final_report_missing", f"{key}:no-report:{agreement.end_date}"
             )
     return sent
 
 
-def _remind(staff: list[User], reminder: Reminder, subject: str, body: str) -> int:
-    url = reverse("admin:accordi_agreement_change", args=[reminder.agreement_id])
-    already_sent = Reminder.objects.filter(
-        kind=reminder.kind,
-        agreement=reminder.agreement,
-        indicator=reminder.indicator,
-        due_on=reminder.due_on,
-    )
-    if already_sent.exists():
-        return 0
-    try:
-        with transaction.atomic():
-            # The unique constraint makes "once" hold even if two workers run the task.
-            reminder.save()
-            for user in staff:
-                notify(
-                    recipient=user,
-                    topic=NOTIFICATION_TOPIC,
-                    subject=subject,
-                    body=body,
-                    url=url,
-                )
-    except IntegrityError:
-        return 0
-    return 1
+def _remind(staff: list[User], agreement: Agreement, event: str, once_key: str, **context) -> int:
+    """1 if the reminder reached someone now, 0 if every member of staff already had it."""
+    url = reverse("admin:accordi_agreement_change", args=[agreement.pk])
+    recorded = [
+        notify(
+            recipient=user,
+            topic=NOTIFICATION_TOPIC,
+            event=f"accordi/{event}",
+            context={"agreement": agreement, **context},
+            url=url,
+            once_key=once_key,
+        )
+        for user in staff
+    ]
+    return int(any(recorded))
 
 
 TRANSITION_LABELS = {

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from rules.contrib.views import permission_required
 
 from collabcity.models import Organisation
 
@@ -17,10 +18,6 @@ from .models import (
     Agreement,
     Attachment,
     Comment,
-    Commitment,
-    Indicator,
-    Party,
-    Status,
     StatusChange,
 )
 
@@ -54,12 +51,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 def _with_details(queryset):
-    return queryset.prefetch_related(
-        "quartieri",
-        Prefetch("parties", queryset=Party.objects.select_related("organisation")),
-        "actions",
-        Prefetch("commitments", queryset=Commitment.objects.select_related("party__organisation")),
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
+    return queryset.with_contents().prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.filter(public=True)),
         Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
     )
@@ -85,49 +77,47 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@login_required(login_url=reverse_lazy("admin:login"))
+@permission_required("accordi.preview_agreement", raise_exception=True)
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The public page of an agreement in any state, for the staff drafting it."""
-    if not request.user.is_authenticated:
-        return redirect(f"/admin/login/?next={request.path}")
-    if not (request.user.is_staff and request.user.has_perm("accordi.view_agreement")):
-        raise PermissionDenied
     agreement = get_object_or_404(_with_details(Agreement.objects.all()), slug=slug)
     return _detail(request, agreement, preview=True)
 
 
-def _represented(request: HttpRequest, slug: str) -> tuple[Agreement, Party]:
-    """The agreement and the party the user represents in it; 404 for everybody else."""
+def _draft_or_404(request: HttpRequest, slug: str) -> Agreement:
+    """The agreement, for those who may read its draft; for everybody else it does not exist."""
     agreement = get_object_or_404(_with_details(Agreement.objects.all()), slug=slug)
-    party = services.representative_party(agreement, request.user)
-    if party is None:
+    if not request.user.has_perm("accordi.view_draft", agreement):
         raise Http404
-    return agreement, party
+    return agreement
 
 
 @login_required
 def draft(request: HttpRequest, slug: str) -> HttpResponse:
     """The draft, read-only, for the representatives of its parties; comments in co-design."""
-    agreement, party = _represented(request, slug)
+    agreement = _draft_or_404(request, slug)
     if agreement.is_public:
         return redirect(agreement)
+    party = services.representative_party(agreement, request.user)
+    if party is None:
+        # A superuser passes every rule without representing anybody: the staff's preview
+        # is their page.
+        return redirect("accordi:preview", slug=slug)
     comments = Comment.objects.filter(agreement=agreement).select_related(
         "author", "party__organisation"
     )
     return _detail(
-        request,
-        agreement,
-        draft=True,
-        party=party,
-        comments=comments,
-        comment_form=CommentForm(),
-        can_comment=agreement.status == Status.CODESIGN,
+        request, agreement, draft=True, party=party, comments=comments, comment_form=CommentForm()
     )
 
 
 @login_required
 @require_POST
 def comment(request: HttpRequest, slug: str) -> HttpResponse:
-    agreement, _party = _represented(request, slug)
+    # Whether the draft is still open for comments (accordi.comment_draft) is asked by the
+    # service under the agreement's lock, and answered with a message: the page showed the form.
+    agreement = _draft_or_404(request, slug)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -153,14 +143,7 @@ def attachment(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     document = get_object_or_404(
         Attachment.objects.select_related("agreement"), pk=pk, agreement__slug=slug
     )
-    agreement = document.agreement
-    user = request.user
-    is_staff = user.is_authenticated and user.is_staff and user.has_perm("accordi.view_agreement")
-    visible = is_staff or (
-        document.public
-        and (agreement.is_public or services.representative_party(agreement, user) is not None)
-    )
-    if not visible:
+    if not request.user.has_perm("accordi.download_attachment", document):
         raise Http404
     try:
         handle = document.file.open("rb")
@@ -180,12 +163,4 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 
 def _export_queryset(request: HttpRequest):
-    # What the files carry, nothing more: each prefetch costs per agreement, not per query.
-    agreements = Agreement.objects.public().prefetch_related(
-        "quartieri",
-        Prefetch("parties", queryset=Party.objects.select_related("organisation")),
-        "actions",
-        Prefetch("commitments", queryset=Commitment.objects.select_related("party__organisation")),
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
-    )
-    return _filtered(request, agreements).qs
+    return _filtered(request, Agreement.objects.public().with_contents()).qs

@@ -3,11 +3,12 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from accordi import models as accordi_models
 from accordi import services, tasks
-from accordi.models import Reminder, Status, StatusChange
+from accordi.models import NOTIFICATION_TOPIC, Status, StatusChange
 from collabcity.celery import app as celery_app
 from collabcity.models import Notification
+from collabcity.roles import MUNICIPAL_STAFF
+from collabcity.services import assign_role
 from tests.factories import UserFactory
 
 from .factories import IndicatorFactory, MeasurementFactory, agreement_in
@@ -77,9 +78,35 @@ def test_staff_are_reminded_once_of_an_agreement_ending_within_60_days(db, staff
 
     [notification] = staff_notifications(staff_user)
     assert notification.subject == "Accordo in scadenza: In scadenza"
-    assert notification.topic == accordi_models.NOTIFICATION_TOPIC
-    assert Reminder.objects.get().agreement == ending
+    assert notification.topic == NOTIFICATION_TOPIC
+    assert notification.url == f"/admin/accordi/agreement/{ending.pk}/change/"
     assert not Notification.objects.filter(recipient=citizen).exists()
+
+
+def test_staff_who_join_during_the_notice_period_get_the_reminders_still_due(db, staff_user):
+    agreement_in(Status.ACTIVE, title="In scadenza", end_date=TODAY + 30 * DAY)
+    services.run_daily(today=TODAY)
+    newcomer = UserFactory()
+    assign_role(user=newcomer, role=MUNICIPAL_STAFF)
+
+    report = services.run_daily(today=TODAY + DAY)
+    services.run_daily(today=TODAY + 2 * DAY)
+
+    assert report.reminders == 1
+    [reminder] = staff_notifications(newcomer)
+    assert reminder.subject == "Accordo in scadenza: In scadenza"
+    assert len(staff_notifications(staff_user)) == 1
+
+
+def test_the_reminders_sent_are_listed_for_the_staff_in_the_admin(client, staff_user):
+    agreement_in(Status.ACTIVE, title="Orti in scadenza", end_date=TODAY + 30 * DAY)
+    services.run_daily(today=TODAY)
+    client.force_login(staff_user)
+
+    page = client.get("/admin/collabcity/notification/", {"topic": NOTIFICATION_TOPIC})
+
+    assert page.status_code == 200
+    assert "Accordo in scadenza: Orti in scadenza" in page.content.decode()
 
 
 def test_staff_are_reminded_of_a_measurement_due_then_again_for_the_next_one(db, staff_user):
