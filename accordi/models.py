@@ -85,6 +85,17 @@ def _quartieri():
 class Agreement(models.Model):
     """An accordo di cittadinanza between the Comune and a community."""
 
+    # The colour of each status's badge ({% status_badge %}): an agreement that ended recedes.
+    STATUS_COLOURS = {
+        Status.DRAFT: "primary",
+        Status.CODESIGN: "primary",
+        Status.APPROVED: "primary",
+        Status.SIGNED: "primary",
+        Status.ACTIVE: "primary",
+        Status.CONCLUDED: "dark",
+        Status.WITHDRAWN: "secondary",
+    }
+
     title = models.CharField(_("titolo"), max_length=200)
     slug = models.SlugField(
         _("indirizzo della pagina"),

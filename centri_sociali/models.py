@@ -482,6 +482,13 @@ class Registration(models.Model):
         WAITING = "waiting", _("In lista d'attesa")
         CANCELLED = "cancelled", _("Annullata")
 
+    # The colour of each status's badge ({% status_badge %}).
+    STATUS_COLOURS = {
+        Status.CONFIRMED: "success",
+        Status.WAITING: "secondary",
+        Status.CANCELLED: "secondary",
+    }
+
     occurrence = models.ForeignKey(
         Occurrence, verbose_name=_("data"), on_delete=models.CASCADE, related_name="registrations"
     )

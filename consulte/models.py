@@ -194,6 +194,13 @@ class OpinionRequest(models.Model):
         DRAFTING = "in_redazione", _("In redazione")
         PUBLISHED = "pubblicato", _("Pubblicato")
 
+    # The colour of each status's badge ({% status_badge %}); lateness has a badge of its own.
+    STATUS_COLOURS = {
+        Status.REQUESTED: "secondary",
+        Status.DRAFTING: "primary",
+        Status.PUBLISHED: "success",
+    }
+
     council = models.ForeignKey(
         Council,
         verbose_name=_("consulta"),

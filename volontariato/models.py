@@ -109,6 +109,15 @@ class Volunteer(models.Model):
         SUSPENDED = "sospeso", _("Sospeso")
         CEASED = "cessato", _("Cessato")
 
+    # The colour of each status's badge ({% status_badge %}): only an active volunteer may serve.
+    STATUS_COLOURS = {
+        Status.APPLIED: "secondary",
+        Status.TRAINING: "secondary",
+        Status.ACTIVE: "success",
+        Status.SUSPENDED: "secondary",
+        Status.CEASED: "secondary",
+    }
+
     # Null once the volunteer ceased: the record stays, anonymous, for the hour statistics.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

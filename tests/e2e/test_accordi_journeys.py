@@ -22,11 +22,11 @@ def test_public_journey_list_filter_search_page_download_open_data(
     assert page.get_by_text("Pedibus per la scuola primaria di Bagno").count() == 0
 
     page.get_by_label("Quartiere").select_option(label="Orologio")
-    page.get_by_role("button", name="Applica").click()
+    page.get_by_role("button", name="Filtra").click()
     expect(page.get_by_role("heading", name="2 accordi")).to_be_visible()
 
     page.get_by_role("textbox", name="Cerca").fill("aiuole")
-    page.get_by_role("button", name="Applica").click()
+    page.get_by_role("button", name="Filtra").click()
     expect(page.get_by_role("heading", name="Un accordo")).to_be_visible()
     page.get_by_role("link", name="Cura del verde al parco del quartiere Orologio").click()
 
@@ -46,7 +46,7 @@ def test_public_journey_list_filter_search_page_download_open_data(
 
     page.get_by_role("link", name="Tutti gli accordi di cittadinanza").click()
     page.get_by_label("Tema").select_option(label="Educazione e giovani")
-    page.get_by_role("button", name="Applica").click()
+    page.get_by_role("button", name="Filtra").click()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Scarica in formato CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(download_info.value.path()).read_text())))

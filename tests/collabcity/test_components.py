@@ -1,0 +1,188 @@
+"""The template components of templates/includes/ and collabcity/templatetags/portal.py."""
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import RequestFactory
+
+from accordi.models import Agreement, Status
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load i18n portal %}" + source).render(Context(context))
+
+
+def test_facts_are_terms_and_descriptions_in_order():
+    html = render(
+        '{% facts %}{% fact _("Dove") %}Via Roma 1{% endfact %}'
+        "{% fact label %}<b>{{ value }}</b>{% endfact %}{% endfacts %}",
+        label="Chi",
+        value="Auser & co",
+    )
+
+    assert html.index("<dt>Dove</dt>") < html.index("<dd>Via Roma 1</dd>") < html.index("<dt>Chi")
+    assert "<dd><b>Auser &amp; co</b></dd>" in html
+
+
+def test_facts_leave_out_a_fact_whose_condition_is_false():
+    html = render(
+        '{% facts %}{% if phone %}{% fact _("Telefono") %}{{ phone }}{% endfact %}{% endif %}'
+        '{% fact _("E-mail") %}a@b.it{% endfact %}{% endfacts %}',
+        phone="",
+    )
+
+    assert "Telefono" not in html
+    assert "<dt>E-mail</dt>" in html
+
+
+def test_facts_without_any_fact_render_nothing():
+    assert (
+        render(
+            "{% facts %}{% if no %}{% fact _('X') %}x{% endfact %}{% endif %}{% endfacts %}"
+        ).strip()
+        == ""
+    )
+
+
+def test_facts_share_a_row_by_columns_and_a_wide_fact_takes_a_row():
+    html = render(
+        '{% facts columns=3 %}{% fact _("A") %}a{% endfact %}{% fact _("B") wide %}b{% endfact %}'
+        "{% endfacts %}"
+    )
+
+    assert '<dl class="facts row my-4">' in html
+    assert '<div class="col-12 col-md-4 mb-3">' in html
+    assert '<div class="col-12 mb-3">' in html
+
+
+def test_facts_in_one_column_are_a_plain_list():
+    html = render('{% facts columns=1 %}{% fact _("A") %}a{% endfact %}{% endfacts %}')
+
+    assert '<dl class="facts mb-0">' in html
+    assert "col-" not in html
+
+
+def test_a_fact_outside_facts_is_an_error():
+    with pytest.raises(TemplateSyntaxError):
+        render('{% fact _("A") %}a{% endfact %}')
+
+
+def test_card_title_links_to_its_url_at_the_given_level():
+    html = render(
+        '{% card title url=url level=2 %}<p class="it-card-text">Testo</p>{% endcard %}',
+        title="Orti <urbani>",
+        url="/accordi/orti/",
+    )
+
+    assert '<article class="it-card it-card-height-full rounded shadow-sm border">' in html
+    assert (
+        '<h2 class="it-card-title h5"><a href="/accordi/orti/">Orti &lt;urbani&gt;</a></h2>' in html
+    )
+    assert '<div class="it-card-body"><p class="it-card-text">Testo</p></div>' in html
+
+
+def test_card_without_url_has_a_plain_title_and_an_empty_footer_is_left_out():
+    html = render(
+        "{% card 'Auser' %}corpo{% cardfooter %}{% if kind %}{{ kind }}{% endif %}{% endcard %}",
+        kind="",
+    )
+
+    assert '<h3 class="it-card-title h5">Auser</h3>' in html
+    assert "<footer" not in html
+
+
+def test_card_footer_badge_and_class():
+    html = render(
+        "{% card 'Avviso' badge=_('Non letta') class='inbox-unread' %}corpo"
+        '{% cardfooter %}<span class="it-card-category">Tema</span>{% endcard %}'
+    )
+
+    assert 'border inbox-unread"' in html
+    assert '<span class="badge bg-primary me-2">Non letta</span>Avviso' in html
+    assert '<footer class="it-card-related it-card-footer"><span class="it-card-category">' in html
+
+
+def test_card_rejects_an_unknown_option():
+    with pytest.raises(TemplateSyntaxError):
+        render("{% card 'T' colour='red' %}x{% endcard %}")
+
+
+def test_status_badge_takes_the_colour_the_model_declares():
+    concluded = Agreement(status=Status.CONCLUDED)
+    withdrawn = Agreement(status=Status.WITHDRAWN)
+
+    assert render("{% status_badge a %}", a=concluded) == (
+        '<span class="badge bg-dark">Concluso</span>'
+    )
+    assert render("{% status_badge a %}", a=withdrawn) == (
+        '<span class="badge bg-secondary">Ritirato</span>'
+    )
+
+
+@pytest.mark.parametrize(
+    "model",
+    [model for model in apps.get_models() if hasattr(model, "STATUS_COLOURS")],
+    ids=lambda model: model._meta.label,
+)
+def test_every_status_has_a_badge_colour(model):
+    statuses = {value for value, _label in model._meta.get_field("status").choices}
+
+    assert set(model.STATUS_COLOURS) == statuses
+
+
+class PlaceFilterForm(forms.Form):
+    quartiere = forms.ChoiceField(
+        label="Quartiere", choices=[("", "Tutti"), ("orologio", "Orologio")], required=False
+    )
+
+
+def render_filter_form(query: str) -> str:
+    request = RequestFactory().get("/centri-sociali/calendario/" + query)
+    form = PlaceFilterForm(request.GET)
+    return render("{% filter_form form title='Filtra le attività' %}", request=request, form=form)
+
+
+def test_filter_form_keeps_the_pages_other_parameters_but_not_the_page_number():
+    html = render_filter_form("?vista=elenco&quartiere=orologio&pagina=3")
+
+    assert '<input type="hidden" name="vista" value="elenco">' in html
+    assert 'name="pagina"' not in html
+    assert '<button type="submit" class="btn btn-primary">Filtra</button>' in html
+    assert 'href="/centri-sociali/calendario/?vista=elenco">Togli i filtri</a>' in html
+
+
+def test_filter_form_offers_no_reset_when_nothing_is_filtered():
+    html = render_filter_form("?vista=elenco")
+
+    assert "Togli i filtri" not in html
+    assert "alert" not in html
+
+
+def test_filter_form_shows_that_a_filter_is_not_valid():
+    html = render_filter_form("?quartiere=atlantide")
+
+    assert "Alcuni filtri non sono validi." in html
+    assert 'id="id_quartiere_error"' in html
+
+
+def test_breadcrumb_goes_from_home_through_section_and_parent_to_the_page():
+    html = Template(
+        '{% include "includes/breadcrumb.html" with section_url="/consulte/" '
+        'section_label="Consulte" parent_url="/consulte/ambito-a/" parent_label="Ambito A" '
+        'current="Riunione" %}'
+    ).render(Context())
+
+    home = html.index('<a href="/">Pagina iniziale</a>')
+    section = html.index('<a href="/consulte/">Consulte</a>')
+    parent = html.index('<a href="/consulte/ambito-a/">Ambito A</a>')
+    current = html.index('<li class="breadcrumb-item active" aria-current="page">Riunione</li>')
+    assert home < section < parent < current
+
+
+def test_breadcrumb_of_a_programme_page_has_home_only_above_it():
+    html = Template('{% include "includes/breadcrumb.html" with current="Accordi" %}').render(
+        Context()
+    )
+
+    assert html.count('class="breadcrumb-item"') == 1
