@@ -5,19 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -42,7 +30,6 @@ from .forms import (
     VerifyForm,
 )
 from .models import (
-    PART_OF_DAY_HOURS,
     Certificate,
     HoursLog,
     Opportunity,
@@ -73,12 +60,10 @@ def _error_message(request: HttpRequest, error: services.VolunteeringError) -> N
 
 def index(request: HttpRequest) -> HttpResponse:
     """How civic volunteering works and how to join the register."""
-    upcoming = Shift.objects.upcoming().filter(opportunity=OuterRef("pk"))
     latest = (
         Opportunity.objects.published()
-        .filter(Exists(upcoming))
+        .with_upcoming_shifts()
         .for_listing()
-        .annotate(next_shift_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]))
         .order_by("next_shift_at")[:3]
     )
     return render(
@@ -97,77 +82,8 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- Opportunities ---------------------------------------------------------------------------
 
 
-def _match_ordering(queryset, volunteer: Volunteer):
-    """Matching opportunities first: skills, availability, quartieri, one point each.
-
-    Skills match when the opportunity asks for one of the volunteer's skills; availability when
-    one of its upcoming shifts starts in a weekday and part of the day the volunteer offered;
-    quartieri when it takes place in one they chose.
-    """
-    skill_ids = list(volunteer.skills.values_list("pk", flat=True))
-    quartiere_ids = list(volunteer.quartieri.values_list("pk", flat=True))
-    slots = Q()
-    for slot in volunteer.availability:
-        weekday, part = slot.split("-", 1)
-        start, end = PART_OF_DAY_HOURS[PartOfDay(part)]
-        slots |= Q(
-            starts_at__iso_week_day=int(weekday),
-            starts_at__hour__gte=start,
-            starts_at__hour__lt=end,
-        )
-    no = Value(0)
-    skill_match = (
-        Case(
-            When(
-                Exists(
-                    Opportunity.skills.through.objects.filter(
-                        opportunity_id=OuterRef("pk"), skill_id__in=skill_ids
-                    )
-                ),
-                then=Value(1),
-            ),
-            default=no,
-            output_field=IntegerField(),
-        )
-        if skill_ids
-        else no
-    )
-    slot_match = (
-        Case(
-            When(
-                Exists(Shift.objects.upcoming().filter(slots, opportunity=OuterRef("pk"))),
-                then=Value(1),
-            ),
-            default=no,
-            output_field=IntegerField(),
-        )
-        if volunteer.availability
-        else no
-    )
-    quartiere_match = (
-        Case(When(quartiere_id__in=quartiere_ids, then=Value(1)), default=no)
-        if quartiere_ids
-        else no
-    )
-    return (
-        queryset.annotate(
-            skill_match=skill_match,
-            slot_match=slot_match,
-            quartiere_match=quartiere_match,
-        )
-        .annotate(match_score=F("skill_match") + F("slot_match") + F("quartiere_match"))
-        .order_by("-match_score", "next_shift_at", "pk")
-    )
-
-
 def opportunity_list(request: HttpRequest) -> HttpResponse:
-    upcoming = Shift.objects.upcoming().filter(opportunity=OuterRef("pk"))
-    opportunities = (
-        Opportunity.objects.published()
-        .filter(Exists(upcoming))
-        .for_listing()
-        .annotate(next_shift_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]))
-    )
+    opportunities = Opportunity.objects.published().with_upcoming_shifts().for_listing()
     filterset = OpportunityFilter(request.GET or None, queryset=opportunities)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("Alcuni filtri non sono validi e sono stati ignorati."))
@@ -177,7 +93,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     # Applicants see the matching first too: it helps them see what awaits them.
     personalised = volunteer is not None and volunteer.status != Volunteer.Status.CEASED
     if personalised:
-        filtered = _match_ordering(filtered, volunteer)
+        filtered = filtered.ranked_for(volunteer)
     else:
         filtered = filtered.order_by("next_shift_at", "pk")
     page = Paginator(filtered, OPPORTUNITIES_PAGE_SIZE).get_page(request.GET.get("pagina"))
