@@ -397,10 +397,6 @@ class Shift(models.Model):
     starts_at = models.DateTimeField(_("inizio"))
     ends_at = models.DateTimeField(_("fine"))
     places = models.PositiveSmallIntegerField(_("posti"))
-    # Set when the coordinator was told the shift was short of volunteers 48 hours ahead.
-    understaffed_alert_at = models.DateTimeField(
-        _("avviso posti scoperti inviato il"), null=True, blank=True, editable=False
-    )
 
     objects = ShiftQuerySet.as_manager()
 
@@ -470,8 +466,6 @@ class Signup(models.Model):
     created_at = models.DateTimeField(_("iscrizione il"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confermata il"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("annullata il"), null=True, blank=True)
-    # Set when the 24-hour reminder went out, so that it goes out once.
-    reminded_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True)
 
     objects = SignupQuerySet.as_manager()
 
