@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collabcity.models import Quartiere, User
-from collabcity.notifications import notify
+from collabcity.notifications import notify, notify_many
 
 from .models import (
     CONSENT_VERSION,
@@ -131,16 +131,13 @@ def apply(
                 event="volontariato/application_received",
                 url=reverse("volontariato:my_volunteering"),
             )
-            for coordinator in User.objects.filter(
-                groups__name=VOLUNTEER_COORDINATOR, is_active=True
-            ):
-                notify(
-                    recipient=coordinator,
-                    topic=NOTIFICATION_TOPIC,
-                    event="volontariato/application_to_review",
-                    context={"volunteer": volunteer},
-                    url=volunteer.get_absolute_url(),
-                )
+            notify_many(
+                recipients=User.objects.filter(groups__name=VOLUNTEER_COORDINATOR, is_active=True),
+                topic=NOTIFICATION_TOPIC,
+                event="volontariato/application_to_review",
+                context={"volunteer": volunteer},
+                url=volunteer.get_absolute_url(),
+            )
     except IntegrityError as exc:
         # The user already has a record: two submissions of the form, or an earlier application.
         raise ApplicationError(_("Hai già presentato la domanda di iscrizione.")) from exc
