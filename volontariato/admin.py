@@ -182,7 +182,7 @@ class SignupAdmin(admin.ModelAdmin):
         done = 0
         for signup in queryset.select_related("shift__opportunity", "volunteer"):
             try:
-                services.cancel_signup(signup=signup, by=request.user)
+                services.cancel_signup(signup=signup)
                 done += 1
             except services.VolunteeringError as error:
                 self.message_user(request, f"{signup}: {' '.join(error.messages)}", messages.ERROR)

@@ -2,7 +2,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -253,6 +264,65 @@ class OpportunityQuerySet(models.QuerySet):
             "quartiere", "organisation", "centre", "agreement"
         ).prefetch_related("skills")
 
+    def with_upcoming_shifts(self):
+        """Those with a shift still to come, annotated with the start of the next one."""
+        upcoming = Shift.objects.upcoming().filter(opportunity=OuterRef("pk"))
+        return self.filter(Exists(upcoming)).annotate(
+            next_shift_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1])
+        )
+
+    def ranked_for(self, volunteer: "Volunteer"):
+        """Matching opportunities first: skills, availability, quartieri, one point each; then
+        the soonest. Needs with_upcoming_shifts().
+
+        Skills match when the opportunity asks for one of the volunteer's skills; availability
+        when one of its upcoming shifts starts in a weekday and part of the day the volunteer
+        offered; quartieri when it takes place in one they chose.
+        """
+        no = Value(0)
+        skill_ids = list(volunteer.skills.values_list("pk", flat=True))
+        skill_match = no
+        if skill_ids:
+            asks_a_skill = Opportunity.skills.through.objects.filter(
+                opportunity_id=OuterRef("pk"), skill_id__in=skill_ids
+            )
+            skill_match = Case(
+                When(Exists(asks_a_skill), then=Value(1)), default=no, output_field=IntegerField()
+            )
+        slot_match = no
+        if volunteer.availability:
+            in_a_slot = Shift.objects.upcoming().filter(
+                _starts_in_slots(volunteer.availability), opportunity=OuterRef("pk")
+            )
+            slot_match = Case(
+                When(Exists(in_a_slot), then=Value(1)), default=no, output_field=IntegerField()
+            )
+        quartiere_ids = list(volunteer.quartieri.values_list("pk", flat=True))
+        quartiere_match = no
+        if quartiere_ids:
+            quartiere_match = Case(When(quartiere_id__in=quartiere_ids, then=Value(1)), default=no)
+        return (
+            self.annotate(
+                skill_match=skill_match, slot_match=slot_match, quartiere_match=quartiere_match
+            )
+            .annotate(match_score=F("skill_match") + F("slot_match") + F("quartiere_match"))
+            .order_by("-match_score", "next_shift_at", "pk")
+        )
+
+
+def _starts_in_slots(slots: list[str]) -> Q:
+    """Shifts starting in one of the availability slots ("1-mattina": Monday morning)."""
+    condition = Q()
+    for slot in slots:
+        weekday, part = slot.split("-", 1)
+        start, end = PART_OF_DAY_HOURS[PartOfDay(part)]
+        condition |= Q(
+            starts_at__iso_week_day=int(weekday),
+            starts_at__hour__gte=start,
+            starts_at__hour__lt=end,
+        )
+    return condition
+
 
 class Opportunity(models.Model):
     """A way to help, posted by the Comune, an association or a centre, with its shifts."""
@@ -336,10 +406,6 @@ class Shift(models.Model):
     starts_at = models.DateTimeField(_("inizio"))
     ends_at = models.DateTimeField(_("fine"))
     places = models.PositiveSmallIntegerField(_("posti"))
-    # Set when the coordinator was told the shift was short of volunteers 48 hours ahead.
-    understaffed_alert_at = models.DateTimeField(
-        _("avviso posti scoperti inviato il"), null=True, blank=True, editable=False
-    )
 
     objects = ShiftQuerySet.as_manager()
 
@@ -409,8 +475,6 @@ class Signup(models.Model):
     created_at = models.DateTimeField(_("iscrizione il"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confermata il"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("annullata il"), null=True, blank=True)
-    # Set when the 24-hour reminder went out, so that it goes out once.
-    reminded_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True)
 
     objects = SignupQuerySet.as_manager()
 

@@ -12,14 +12,13 @@ from collabcity.demo import DemoAccount
 
 from . import demo, roles, schedule
 from .models import NOTIFICATION_TOPIC
-from .permissions import is_coordinator
 
 
 def working_areas(user):
     yield registry.WorkingArea(
         _("Il mio volontariato civico"), reverse("volontariato:my_volunteering")
     )
-    if is_coordinator(user):
+    if user.has_perm("volontariato.coordinate"):
         yield registry.WorkingArea(
             _("Coordinamento dei volontari"), reverse("volontariato:coordination")
         )

@@ -2,6 +2,10 @@
 
 Locks are always taken in the same order, volunteer row first and shift row second, so that a
 sign-up, a cancellation and a change of status can never wait for each other in a cycle.
+
+Who may act is decided before a service is called: the portal's views ask the permissions of
+volontariato.rules, the admin its model permissions; commands and tasks act for the Comune.
+Notifications name their event; the wording is in templates/volontariato/notifications/.
 """
 
 import secrets
@@ -10,16 +14,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from collabcity.models import Quartiere, User
-from collabcity.notifications import notify
+from collabcity.notifications import notify, notify_many
 
 from .models import (
     CONSENT_VERSION,
@@ -34,7 +37,6 @@ from .models import (
     Volunteer,
     availability_choices,
 )
-from .permissions import coordinates
 from .roles import VOLUNTEER_COORDINATOR
 
 Status = Volunteer.Status
@@ -126,24 +128,16 @@ def apply(
             notify(
                 recipient=user,
                 topic=NOTIFICATION_TOPIC,
-                subject=_("Abbiamo ricevuto la tua candidatura"),
-                body=_(
-                    "La tua domanda di iscrizione all'albo dei volontari civici è stata "
-                    "registrata. Un coordinatore ti contatterà per la formazione."
-                ),
+                event="volontariato/application_received",
                 url=reverse("volontariato:my_volunteering"),
             )
-            for coordinator in User.objects.filter(
-                groups__name=VOLUNTEER_COORDINATOR, is_active=True
-            ):
-                notify(
-                    recipient=coordinator,
-                    topic=NOTIFICATION_TOPIC,
-                    subject=_("Nuova candidatura al volontariato civico"),
-                    body=_("%(name)s ha chiesto di iscriversi all'albo dei volontari civici.")
-                    % {"name": volunteer.display_name},
-                    url=volunteer.get_absolute_url(),
-                )
+            notify_many(
+                recipients=User.objects.filter(groups__name=VOLUNTEER_COORDINATOR, is_active=True),
+                topic=NOTIFICATION_TOPIC,
+                event="volontariato/application_to_review",
+                context={"volunteer": volunteer},
+                url=volunteer.get_absolute_url(),
+            )
     except IntegrityError as exc:
         # The user already has a record: two submissions of the form, or an earlier application.
         raise ApplicationError(_("Hai già presentato la domanda di iscrizione.")) from exc
@@ -283,36 +277,22 @@ def _anonymise(volunteer: Volunteer) -> None:
     volunteer.certificates.update(holder_name=initials)
 
 
+# What the volunteer is told when their record reaches each status.
+STATUS_EVENTS = {
+    Status.APPLIED: "volontariato/application_reopened",
+    Status.TRAINING: "volontariato/admitted_to_training",
+    Status.ACTIVE: "volontariato/enrolled",  # also when the insurance cover is renewed
+    Status.SUSPENDED: "volontariato/suspended",
+    Status.CEASED: "volontariato/ceased",
+}
+
+
 def _notify_status(recipient: User, volunteer: Volunteer) -> None:
-    messages = {
-        Status.APPLIED: _("La tua domanda è di nuovo in valutazione."),
-        Status.TRAINING: _(
-            "La tua domanda è stata accolta: il prossimo passo è la formazione. Riceverai le "
-            "indicazioni dal coordinatore."
-        ),
-        Status.ACTIVE: _(
-            "Sei iscritto all'albo dei volontari civici e sei assicurato dal %(from)s al %(to)s: "
-            "puoi scegliere i turni tra le opportunità."
-        ),
-        Status.SUSPENDED: _(
-            "La tua iscrizione all'albo è sospesa: i turni futuri sono stati annullati."
-        ),
-        Status.CEASED: _(
-            "Non fai più parte dell'albo dei volontari civici. I tuoi dati personali sono stati "
-            "cancellati; le ore svolte restano, in forma anonima, nelle statistiche."
-        ),
-    }
-    body = messages[volunteer.status]
-    if volunteer.status == Status.ACTIVE:
-        body %= {
-            "from": date_format(volunteer.insurance_from, "SHORT_DATE_FORMAT"),
-            "to": date_format(volunteer.insurance_to, "SHORT_DATE_FORMAT"),
-        }
     notify(
         recipient=recipient,
         topic=NOTIFICATION_TOPIC,
-        subject=_("Volontariato civico: %(status)s") % {"status": volunteer.get_status_display()},
-        body=body,
+        event=STATUS_EVENTS[volunteer.status],
+        context={"volunteer": volunteer},
         url=reverse("volontariato:my_volunteering") if volunteer.user_id else "",
     )
 
@@ -379,30 +359,26 @@ def sign_up(*, volunteer: Volunteer, shift: Shift, waiting_list: bool = False) -
                 created_at=now,
                 confirmed_at=now,
             )
-            subject = _("Iscrizione confermata: %(shift)s") % {"shift": shift}
-            body = _("Hai un posto nel turno. Se non puoi più partecipare, annulla l'iscrizione.")
+            event = "volontariato/signup_confirmed"
         elif waiting_list:
             signup = Signup.objects.create(
                 shift=shift, volunteer=volunteer, status=Signup.Status.WAITING, created_at=now
             )
-            subject = _("In lista d'attesa: %(shift)s") % {"shift": shift}
-            body = _("Il turno è al completo: se si libera un posto ti avviseremo subito.")
+            event = "volontariato/signup_waiting"
         else:
             raise ShiftFullError(_("Il turno è al completo: puoi metterti in lista d'attesa."))
         notify(
             recipient=volunteer.user,
             topic=NOTIFICATION_TOPIC,
-            subject=subject,
-            body=body,
+            event=event,
+            context={"shift": shift},
             url=reverse("volontariato:my_volunteering"),
         )
     return signup
 
 
-def cancel_signup(*, signup: Signup, by: User) -> Signup:
+def cancel_signup(*, signup: Signup) -> Signup:
     """The volunteer gives up a place (or a waiting-list place); the first in line moves up."""
-    if signup.volunteer.user_id != by.pk and not coordinates(by, signup.shift.opportunity):
-        raise PermissionDenied
     with transaction.atomic():
         Volunteer.objects.select_for_update().get(pk=signup.volunteer_id)
         Shift.objects.select_for_update().get(pk=signup.shift_id)
@@ -451,11 +427,8 @@ def promote_waiting(*, shift: Shift) -> list[Signup]:
         notify(
             recipient=signup.volunteer.user,
             topic=NOTIFICATION_TOPIC,
-            subject=_("Si è liberato un posto: %(shift)s") % {"shift": shift},
-            body=_(
-                "Eri in lista d'attesa e ora hai un posto confermato nel turno. Se non puoi "
-                "partecipare, annulla l'iscrizione per lasciarlo a qualcun altro."
-            ),
+            event="volontariato/waiting_list_promoted",
+            context={"shift": shift},
             url=reverse("volontariato:my_volunteering"),
         )
         promoted.append(signup)
@@ -464,11 +437,9 @@ def promote_waiting(*, shift: Shift) -> list[Signup]:
 
 
 def add_shift(
-    *, opportunity: Opportunity, starts_at: datetime, ends_at: datetime, places: int, by: User
+    *, opportunity: Opportunity, starts_at: datetime, ends_at: datetime, places: int
 ) -> Shift:
-    """A new shift of an opportunity, from its coordinator or registry staff."""
-    if not coordinates(by, opportunity):
-        raise PermissionDenied
+    """A new shift of an opportunity."""
     if starts_at <= timezone.now():
         raise ShiftError(_("Il turno deve cominciare nel futuro."))
     if ends_at <= starts_at:
@@ -496,10 +467,8 @@ def _check_hours(hours: Decimal | None, shift: Shift) -> Decimal:
     return hours
 
 
-def submit_hours(*, signup: Signup, by: User, hours: Decimal, note: str = "") -> HoursLog:
+def submit_hours(*, signup: Signup, hours: Decimal, note: str = "") -> HoursLog:
     """The volunteer declares the hours of a past shift, for the coordinator to confirm."""
-    if signup.volunteer.user_id != by.pk:
-        raise PermissionDenied
     with transaction.atomic():
         signup = Signup.objects.select_for_update().select_related("shift").get(pk=signup.pk)
         shift = signup.shift
@@ -526,12 +495,19 @@ def submit_hours(*, signup: Signup, by: User, hours: Decimal, note: str = "") ->
         notify(
             recipient=opportunity.coordinator,
             topic=NOTIFICATION_TOPIC,
-            subject=_("Ore da confermare: %(shift)s") % {"shift": shift},
-            body=_("%(name)s ha dichiarato %(hours)s ore per il turno.")
-            % {"name": signup.volunteer.display_name, "hours": hours},
+            event="volontariato/hours_submitted",
+            context={"shift": shift, "volunteer": signup.volunteer, "hours": hours},
             url=reverse("volontariato:shift_attendance", kwargs={"pk": shift.pk}),
         )
     return log
+
+
+# What the volunteer is told of the coordinator's decision on a shift's hours.
+OUTCOME_EVENTS = {
+    HoursLog.Status.CONFIRMED: "volontariato/hours_confirmed",
+    HoursLog.Status.ABSENT: "volontariato/marked_absent",
+    HoursLog.Status.REJECTED: "volontariato/hours_rejected",
+}
 
 
 def record_attendance(
@@ -543,8 +519,6 @@ def record_attendance(
     note: str = "",
 ) -> HoursLog:
     """The coordinator confirms the hours of a shift, marks the volunteer absent, or rejects."""
-    if not coordinates(by, signup.shift.opportunity):
-        raise PermissionDenied
     if outcome not in (HoursLog.Status.CONFIRMED, HoursLog.Status.ABSENT, HoursLog.Status.REJECTED):
         raise HoursError(_("Esito non valido."))
     with transaction.atomic():
@@ -569,16 +543,11 @@ def record_attendance(
             },
         )
         if signup.volunteer.user_id:
-            texts = {
-                HoursLog.Status.CONFIRMED: _("Il coordinatore ha confermato %(hours)s ore."),
-                HoursLog.Status.ABSENT: _("Il coordinatore ti ha segnato assente."),
-                HoursLog.Status.REJECTED: _("Il coordinatore non ha confermato le ore dichiarate."),
-            }
             notify(
                 recipient=signup.volunteer.user,
                 topic=NOTIFICATION_TOPIC,
-                subject=_("Ore del turno: %(shift)s") % {"shift": shift},
-                body=texts[outcome] % {"hours": hours},
+                event=OUTCOME_EVENTS[outcome],
+                context={"shift": shift, "hours": hours},
                 url=reverse("volontariato:my_volunteering"),
             )
     return log
@@ -643,33 +612,30 @@ def issue_certificate(*, volunteer: Volunteer, period_from: date, period_to: dat
 # --- Reminders -------------------------------------------------------------------------------
 
 
+# Both tasks look at every shift in their window at each run and let the notification's
+# once_key keep what was already sent from going out again: the windows are a day or two wide,
+# so nothing needs marking to keep the scan small.
+
+
 def send_shift_reminders(*, now: datetime | None = None) -> int:
     """Remind each confirmed volunteer of a shift starting within 24 hours, once."""
     now = now or timezone.now()
     due = Signup.objects.confirmed().filter(
-        reminded_at__isnull=True,
+        volunteer__user__isnull=False,
         shift__starts_at__gt=now,
         shift__starts_at__lte=now + timedelta(hours=24),
     )
     sent = 0
     for signup in due.select_related("shift__opportunity", "volunteer__user"):
-        with transaction.atomic():
-            # The conditional update claims the reminder: a second run (or worker) finds it taken.
-            claimed = Signup.objects.filter(pk=signup.pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            )
-            if not claimed or signup.volunteer.user is None:
-                continue
-            shift = signup.shift
-            notify(
-                recipient=signup.volunteer.user,
-                topic=NOTIFICATION_TOPIC,
-                subject=_("Promemoria: domani hai un turno di volontariato"),
-                body=_("%(shift)s, %(place)s. Se non puoi partecipare, annulla l'iscrizione.")
-                % {"shift": shift, "place": shift.opportunity.place},
-                url=reverse("volontariato:my_volunteering"),
-            )
-            sent += 1
+        reminder = notify(
+            recipient=signup.volunteer.user,
+            topic=NOTIFICATION_TOPIC,
+            event="volontariato/shift_reminder",
+            context={"shift": signup.shift},
+            url=reverse("volontariato:my_volunteering"),
+            once_key=f"shift:{signup.shift_id}:reminder",
+        )
+        sent += reminder is not None
     return sent
 
 
@@ -678,7 +644,6 @@ def send_understaffed_alerts(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     shifts = (
         Shift.objects.filter(
-            understaffed_alert_at__isnull=True,
             starts_at__gt=now,
             starts_at__lte=now + timedelta(hours=48),
             opportunity__published=True,
@@ -690,21 +655,15 @@ def send_understaffed_alerts(*, now: datetime | None = None) -> int:
     for shift in shifts:
         if shift.confirmed_count >= shift.places:
             continue
-        with transaction.atomic():
-            claimed = Shift.objects.filter(pk=shift.pk, understaffed_alert_at__isnull=True).update(
-                understaffed_alert_at=now
-            )
-            if not claimed:
-                continue
-            notify(
-                recipient=shift.opportunity.coordinator,
-                topic=NOTIFICATION_TOPIC,
-                subject=_("Turno con posti scoperti: %(shift)s") % {"shift": shift},
-                body=_("Mancano meno di 48 ore e ci sono %(confirmed)s volontari su %(places)s.")
-                % {"confirmed": shift.confirmed_count, "places": shift.places},
-                url=reverse("volontariato:shift_attendance", kwargs={"pk": shift.pk}),
-            )
-            sent += 1
+        alert = notify(
+            recipient=shift.opportunity.coordinator,
+            topic=NOTIFICATION_TOPIC,
+            event="volontariato/shift_understaffed",
+            context={"shift": shift},
+            url=reverse("volontariato:shift_attendance", kwargs={"pk": shift.pk}),
+            once_key=f"shift:{shift.pk}:understaffed",
+        )
+        sent += alert is not None
     return sent
 
 

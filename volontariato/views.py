@@ -5,24 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
 
 from collabcity.spreadsheets import csv_safe
 
@@ -42,7 +31,6 @@ from .forms import (
     VerifyForm,
 )
 from .models import (
-    PART_OF_DAY_HOURS,
     Certificate,
     HoursLog,
     Opportunity,
@@ -53,7 +41,6 @@ from .models import (
     Volunteer,
     Weekday,
 )
-from .permissions import coordinates, is_coordinator, is_registry_staff, may_see_volunteer
 from .reports import available_years, hours_totals
 
 OPPORTUNITIES_PAGE_SIZE = 12
@@ -71,14 +58,35 @@ def _error_message(request: HttpRequest, error: services.VolunteeringError) -> N
     messages.error(request, " ".join(error.messages))
 
 
+# Load-and-check: 404 when the object is not the user's to see, 403 when they may see it but
+# not do this with it (volontariato.rules).
+
+
+def _opportunity(
+    request: HttpRequest, pk: int, permission: str, queryset=Opportunity.objects
+) -> Opportunity:
+    opportunity = get_object_or_404(queryset, pk=pk)
+    if not request.user.has_perm("volontariato.see_opportunity", opportunity):
+        raise Http404
+    if not request.user.has_perm(permission, opportunity):
+        raise PermissionDenied
+    return opportunity
+
+
+def _checked(request: HttpRequest, queryset, permission: str, **lookup):
+    """For what only those who may act see: a shift's attendance, a signup, a certificate."""
+    obj = get_object_or_404(queryset, **lookup)
+    if not request.user.has_perm(permission, obj):
+        raise Http404
+    return obj
+
+
 def index(request: HttpRequest) -> HttpResponse:
     """How civic volunteering works and how to join the register."""
-    upcoming = Shift.objects.upcoming().filter(opportunity=OuterRef("pk"))
     latest = (
         Opportunity.objects.published()
-        .filter(Exists(upcoming))
+        .with_upcoming_shifts()
         .for_listing()
-        .annotate(next_shift_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]))
         .order_by("next_shift_at")[:3]
     )
     return render(
@@ -88,8 +96,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "latest": latest,
             "volunteer": _volunteer_of(request.user),
             "minimum_age": services.minimum_age(),
-            "is_coordinator": is_coordinator(request.user),
-            "is_registry_staff": is_registry_staff(request.user),
         },
     )
 
@@ -97,77 +103,8 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- Opportunities ---------------------------------------------------------------------------
 
 
-def _match_ordering(queryset, volunteer: Volunteer):
-    """Matching opportunities first: skills, availability, quartieri, one point each.
-
-    Skills match when the opportunity asks for one of the volunteer's skills; availability when
-    one of its upcoming shifts starts in a weekday and part of the day the volunteer offered;
-    quartieri when it takes place in one they chose.
-    """
-    skill_ids = list(volunteer.skills.values_list("pk", flat=True))
-    quartiere_ids = list(volunteer.quartieri.values_list("pk", flat=True))
-    slots = Q()
-    for slot in volunteer.availability:
-        weekday, part = slot.split("-", 1)
-        start, end = PART_OF_DAY_HOURS[PartOfDay(part)]
-        slots |= Q(
-            starts_at__iso_week_day=int(weekday),
-            starts_at__hour__gte=start,
-            starts_at__hour__lt=end,
-        )
-    no = Value(0)
-    skill_match = (
-        Case(
-            When(
-                Exists(
-                    Opportunity.skills.through.objects.filter(
-                        opportunity_id=OuterRef("pk"), skill_id__in=skill_ids
-                    )
-                ),
-                then=Value(1),
-            ),
-            default=no,
-            output_field=IntegerField(),
-        )
-        if skill_ids
-        else no
-    )
-    slot_match = (
-        Case(
-            When(
-                Exists(Shift.objects.upcoming().filter(slots, opportunity=OuterRef("pk"))),
-                then=Value(1),
-            ),
-            default=no,
-            output_field=IntegerField(),
-        )
-        if volunteer.availability
-        else no
-    )
-    quartiere_match = (
-        Case(When(quartiere_id__in=quartiere_ids, then=Value(1)), default=no)
-        if quartiere_ids
-        else no
-    )
-    return (
-        queryset.annotate(
-            skill_match=skill_match,
-            slot_match=slot_match,
-            quartiere_match=quartiere_match,
-        )
-        .annotate(match_score=F("skill_match") + F("slot_match") + F("quartiere_match"))
-        .order_by("-match_score", "next_shift_at", "pk")
-    )
-
-
 def opportunity_list(request: HttpRequest) -> HttpResponse:
-    upcoming = Shift.objects.upcoming().filter(opportunity=OuterRef("pk"))
-    opportunities = (
-        Opportunity.objects.published()
-        .filter(Exists(upcoming))
-        .for_listing()
-        .annotate(next_shift_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]))
-    )
+    opportunities = Opportunity.objects.published().with_upcoming_shifts().for_listing()
     filterset = OpportunityFilter(request.GET or None, queryset=opportunities)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("Alcuni filtri non sono validi e sono stati ignorati."))
@@ -177,7 +114,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     # Applicants see the matching first too: it helps them see what awaits them.
     personalised = volunteer is not None and volunteer.status != Volunteer.Status.CEASED
     if personalised:
-        filtered = _match_ordering(filtered, volunteer)
+        filtered = filtered.ranked_for(volunteer)
     else:
         filtered = filtered.order_by("next_shift_at", "pk")
     page = Paginator(filtered, OPPORTUNITIES_PAGE_SIZE).get_page(request.GET.get("pagina"))
@@ -189,12 +126,12 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 
 
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = get_object_or_404(
-        Opportunity.objects.for_listing().select_related("coordinator"), pk=pk
+    opportunity = _opportunity(
+        request,
+        pk,
+        "volontariato.see_opportunity",
+        Opportunity.objects.for_listing().select_related("coordinator"),
     )
-    may_coordinate = coordinates(request.user, opportunity)
-    if not opportunity.published and not may_coordinate:
-        raise Http404
     shifts = list(opportunity.shifts.upcoming().with_confirmed_count())
     volunteer = _volunteer_of(request.user)
     own = {}
@@ -210,7 +147,6 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "opportunity": opportunity,
             "shifts": shifts,
             "volunteer": volunteer,
-            "may_coordinate": may_coordinate,
         },
     )
 
@@ -219,9 +155,10 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shift_signup(request: HttpRequest, pk: int) -> HttpResponse:
     shift = get_object_or_404(Shift.objects.select_related("opportunity"), pk=pk)
-    if not shift.opportunity.published:
+    if not request.user.has_perm("volontariato.see_opportunity", shift.opportunity):
         raise Http404
     volunteer = _volunteer_of(request.user)
+    # Not volontariato.take_shifts: the service tells the volunteer why they may not take it.
     if volunteer is None:
         messages.info(request, _("Per iscriverti ai turni candidati prima come volontario civico."))
         return redirect("volontariato:apply")
@@ -251,13 +188,14 @@ def shift_signup(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    signup = get_object_or_404(
+    signup = _checked(
+        request,
         Signup.objects.select_related("shift__opportunity", "volunteer"),
+        "volontariato.cancel_signup",
         pk=pk,
-        volunteer__user=request.user,
     )
     try:
-        services.cancel_signup(signup=signup, by=request.user)
+        services.cancel_signup(signup=signup)
     except services.VolunteeringError as error:
         _error_message(request, error)
     else:
@@ -391,10 +329,11 @@ def my_volunteering(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def submit_hours(request: HttpRequest, pk: int) -> HttpResponse:
-    signup = get_object_or_404(
+    signup = _checked(
+        request,
         Signup.objects.select_related("shift__opportunity__coordinator", "volunteer"),
+        "volontariato.submit_hours",
         pk=pk,
-        volunteer__user=request.user,
     )
     form = HoursForm(request.POST)
     if not form.is_valid():
@@ -403,7 +342,6 @@ def submit_hours(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.submit_hours(
             signup=signup,
-            by=request.user,
             hours=form.cleaned_data["hours"],
             note=form.cleaned_data["note"],
         )
@@ -443,8 +381,11 @@ def certificate_request(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("volunteer"), code=code, volunteer__user=request.user
+    certificate = _checked(
+        request,
+        Certificate.objects.select_related("volunteer"),
+        "volontariato.download_certificate",
+        code=code,
     )
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="attestato-{certificate.code}.pdf"'
@@ -508,16 +449,13 @@ def cease(request: HttpRequest) -> HttpResponse:
 # --- Coordination ----------------------------------------------------------------------------
 
 
-def _require_coordinator(user) -> None:
-    if not is_coordinator(user):
-        raise PermissionDenied
-
-
 @login_required
+@permission_required("volontariato.coordinate", raise_exception=True)
 def coordination(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request.user)
     since = timezone.now() - timedelta(days=60)
-    show_all = request.GET.get("tutti") == "1" and is_registry_staff(request.user)
+    show_all = request.GET.get("tutti") == "1" and request.user.has_perm(
+        "volontariato.keep_register"
+    )
     opportunities = (
         Opportunity.objects.all()
         if show_all
@@ -549,7 +487,6 @@ def coordination(request: HttpRequest) -> HttpResponse:
                 "-published", "title"
             ),
             "show_all": show_all,
-            "is_registry_staff": is_registry_staff(request.user),
             "now": timezone.now(),
         },
     )
@@ -557,11 +494,12 @@ def coordination(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def shift_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    shift = get_object_or_404(
-        Shift.objects.select_related("opportunity").with_confirmed_count(), pk=pk
+    shift = _checked(
+        request,
+        Shift.objects.select_related("opportunity").with_confirmed_count(),
+        "volontariato.confirm_hours",
+        pk=pk,
     )
-    if not coordinates(request.user, shift.opportunity):
-        raise Http404
     signups = (
         shift.signups.active()
         .select_related("volunteer__user", "hours")
@@ -580,7 +518,7 @@ def record_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     signup = get_object_or_404(
         Signup.objects.select_related("shift__opportunity", "volunteer__user"), pk=pk
     )
-    if not coordinates(request.user, signup.shift.opportunity):
+    if not request.user.has_perm("volontariato.confirm_hours", signup.shift):
         raise Http404
     form = AttendanceForm(request.POST)
     if not form.is_valid():
@@ -608,9 +546,8 @@ def record_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required("volontariato.keep_register", raise_exception=True)
 def volunteer_list(request: HttpRequest) -> HttpResponse:
-    if not is_registry_staff(request.user):
-        raise PermissionDenied
     volunteers = Volunteer.objects.select_related("user").exclude(status=Volunteer.Status.CEASED)
     status = request.GET.get("stato", "")
     if status in Volunteer.Status.values:
@@ -637,20 +574,19 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = get_object_or_404(
+    volunteer = _checked(
+        request,
         Volunteer.objects.select_related("user").prefetch_related(
             "skills",
             "quartieri",
             Prefetch("history", queryset=StatusChange.objects.select_related("changed_by")),
         ),
+        "volontariato.see_volunteer",
         pk=pk,
     )
-    if not may_see_volunteer(request.user, volunteer):
-        raise Http404
-    registry = is_registry_staff(request.user)
     form = None
     choices = services.allowed_transitions(volunteer)
-    if registry and choices:
+    if request.user.has_perm("volontariato.change_volunteer_status", volunteer) and choices:
         form = StatusForm(request.POST or None, volunteer=volunteer, choices=choices)
         if request.method == "POST":
             if form.is_valid():
@@ -678,24 +614,18 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     signups = volunteer.signups.select_related("shift__opportunity", "hours").order_by(
         "-shift__starts_at"
     )
-    if not registry:
+    if not request.user.has_perm("volontariato.keep_register"):
         signups = signups.filter(shift__opportunity__coordinator=request.user)
     return render(
         request,
         "volontariato/volunteer_detail.html",
-        {
-            "volunteer": volunteer,
-            "form": form,
-            "registry": registry,
-            "signups": signups[:100],
-        },
+        {"volunteer": volunteer, "form": form, "signups": signups[:100]},
     )
 
 
 @login_required
+@permission_required("volontariato.keep_register", raise_exception=True)
 def totals(request: HttpRequest) -> HttpResponse:
-    if not is_registry_staff(request.user):
-        raise PermissionDenied
     form = TotalsForm(request.GET or None)
     group, year = "volontario", None
     if form.is_bound:
@@ -740,17 +670,15 @@ def _totals_csv(rows: list[dict], group: str, year: int | None) -> HttpResponse:
 
 
 @login_required
+@permission_required("volontariato.post_opportunity", raise_exception=True)
 def opportunity_create(request: HttpRequest) -> HttpResponse:
-    if not is_registry_staff(request.user):
-        raise PermissionDenied
     return _opportunity_form(request, Opportunity(coordinator=request.user))
 
 
 @login_required
 def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_registry_staff(request.user):
-        raise PermissionDenied
-    return _opportunity_form(request, get_object_or_404(Opportunity, pk=pk))
+    opportunity = _opportunity(request, pk, "volontariato.edit_opportunity")
+    return _opportunity_form(request, opportunity)
 
 
 def _opportunity_form(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
@@ -768,9 +696,7 @@ def _opportunity_form(request: HttpRequest, opportunity: Opportunity) -> HttpRes
 
 @login_required
 def shift_add(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = get_object_or_404(Opportunity, pk=pk)
-    if not coordinates(request.user, opportunity):
-        raise Http404
+    opportunity = _opportunity(request, pk, "volontariato.coordinate_opportunity")
     form = ShiftForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -781,7 +707,6 @@ def shift_add(request: HttpRequest, pk: int) -> HttpResponse:
                     starts_at=_aware(data["day"], data["start"]),
                     ends_at=_aware(data["day"], data["end"]),
                     places=data["places"],
-                    by=request.user,
                 )
             except services.VolunteeringError as error:
                 form.add_error(None, error)

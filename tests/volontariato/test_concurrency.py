@@ -100,7 +100,7 @@ def test_cancellations_and_sign_ups_at_once_never_overfill():
     newcomers = [VolunteerFactory() for _ in range(6)]
 
     run_together(
-        [lambda s=s: services.cancel_signup(signup=s, by=s.volunteer.user) for s in confirmed]
+        [lambda s=s: services.cancel_signup(signup=s) for s in confirmed]
         + [
             lambda v=v: services.sign_up(volunteer=v, shift=shift, waiting_list=True)
             for v in newcomers
@@ -121,7 +121,7 @@ def test_suspension_racing_a_promotion_leaves_the_place_to_the_next_in_line():
 
     results = run_together(
         [
-            lambda: services.cancel_signup(signup=leaving, by=leaving.volunteer.user),
+            lambda: services.cancel_signup(signup=leaving),
             lambda: services.change_status(
                 volunteer=suspended.volunteer, to_status=Volunteer.Status.SUSPENDED, by=staff
             ),

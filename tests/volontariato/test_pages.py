@@ -548,8 +548,11 @@ def test_only_registry_staff_post_opportunities_and_only_coordinators_add_shifts
     logged_in(client, opportunity.coordinator)
     assert client.get(reverse("volontariato:opportunity_create")).status_code == 403
     assert client.get(reverse("volontariato:shift_add", args=[opportunity.pk])).status_code == 200
+    # Others see a published opportunity, so they are refused (403); a draft is not found (404).
     logged_in(client, UserFactory())
-    assert client.get(reverse("volontariato:shift_add", args=[opportunity.pk])).status_code == 404
+    assert client.get(reverse("volontariato:shift_add", args=[opportunity.pk])).status_code == 403
+    draft = OpportunityFactory(published=False)
+    assert client.get(reverse("volontariato:shift_add", args=[draft.pk])).status_code == 404
 
 
 def test_volunteer_updates_skills_and_availability(client, db):
