@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -66,7 +66,11 @@ def centre_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=Centre.objects.all(), facility_choices=list(offered.items())
     )
     centres = (
-        list(filterset.qs.for_listing().order_by("quartiere__ambito__code", "name"))
+        list(
+            filterset.qs.for_listing().order_by(
+                F("quartiere__ambito__code").asc(nulls_last=True), "name"
+            )
+        )
         if filterset.is_valid()
         else []
     )
@@ -113,9 +117,14 @@ def _feed_links(request: HttpRequest, path: str) -> dict[str, str]:
 
 def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
     centre = get_object_or_404(
-        Centre.objects.for_listing().prefetch_related("rooms", "opening_hours", "facilities"),
+        Centre.objects.for_listing().prefetch_related(
+            "rooms", "opening_hours", "facilities", "sources"
+        ),
         slug=slug,
     )
+    # Staff who keep the city data see which facts still lack a source; citizens see only
+    # the facts, each stated by the sources listed at the foot of the page.
+    may_verify = request.user.has_perm("centri_sociali.change_centre")
     now = timezone.now()
     window = (now, now + timedelta(days=CENTRE_UPCOMING_DAYS))
     slots = recurrence.expand_many(
@@ -134,6 +143,7 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "following": following,
             "feed": _feed_links(request, reverse("centri_sociali:centre_feed", args=[slug])),
             "manages": Centre.objects.managed_by(request.user).filter(pk=centre.pk).exists(),
+            "to_verify": set(centre.unverified_facts()) if may_verify else set(),
         },
     )
 
@@ -285,7 +295,7 @@ def category_feed(request: HttpRequest, category: str) -> HttpResponse:
     return _feed_response(
         request,
         Activity.objects.filter(category=category),
-        _("Centri sociali – %(category)s") % {"category": label},
+        _("Centri sociali e case di quartiere – %(category)s") % {"category": label},
     )
 
 
@@ -297,7 +307,9 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    return _feed_response(request, filterset.qs, _("Calendario dei centri sociali"))
+    return _feed_response(
+        request, filterset.qs, _("Calendario dei centri sociali e delle case di quartiere")
+    )
 
 
 # --- activities and registrations -----------------------------------------------------------

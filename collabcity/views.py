@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "finder": QuartiereFinderForm(),
             "ambiti": Ambito.objects.with_quartieri(),
-            "centre_count": Centre.objects.filter(kind=Centre.Kind.CENTRO_SOCIALE).count(),
+            "centre_count": Centre.objects.network().count(),
         },
     )
 
