@@ -9,11 +9,12 @@ class AccordiConfig(AppConfig):
     def ready(self):
         from collabcity import registry
 
-        from . import demo
+        from . import demo, opendata
 
         registry.register_demo(
             registry.DemoLoader(app_label="accordi", load=demo.load, after=("centri_sociali",))
         )
+        registry.register_datasets(opendata.datasets)
 
         from collabcity.files import STAFF_DOWNLOAD_PERMISSIONS
 

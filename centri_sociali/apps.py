@@ -9,8 +9,9 @@ class CentriSocialiConfig(AppConfig):
     def ready(self):
         from collabcity import registry
 
-        from . import demo
+        from . import demo, opendata
 
         registry.register_demo(
             registry.DemoLoader(app_label="centri_sociali", load=demo.load, after=())
         )
+        registry.register_datasets(opendata.datasets)

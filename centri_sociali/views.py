@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from . import ical, recurrence, services
+from . import ical, opendata, recurrence, services
 from .filters import ActivityFilter, CentreFilter
 from .forms import (
     ActivityForm,
@@ -87,6 +87,16 @@ def centre_list(request: HttpRequest) -> HttpResponse:
             "manages_any": Centre.objects.managed_by(request.user).exists(),
         },
     )
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return opendata.csv_response()
+
+
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    return opendata.json_response()
 
 
 def map_markers(centres) -> list[dict]:

@@ -9,11 +9,12 @@ class ConsulteConfig(AppConfig):
     def ready(self):
         from collabcity import registry
 
-        from . import demo
+        from . import demo, opendata
 
         registry.register_demo(
             registry.DemoLoader(app_label="consulte", load=demo.load, after=("volontariato",))
         )
+        registry.register_datasets(opendata.datasets)
 
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 

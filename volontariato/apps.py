@@ -9,10 +9,11 @@ class VolontariatoConfig(AppConfig):
     def ready(self):
         from collabcity import registry
 
-        from . import demo
+        from . import demo, opendata
 
         registry.register_demo(
             registry.DemoLoader(
                 app_label="volontariato", load=demo.load, after=("centri_sociali", "accordi")
             )
         )
+        registry.register_datasets(opendata.datasets)
