@@ -106,9 +106,12 @@ def load_record(
         if record is None:
             record = model.objects.create(**{**key, **(defaults or {}), **values})
         else:
+            before = {name: record.fact_value(name) for name in values}
             for name, value in values.items():
                 setattr(record, name, value)
-            record.save()
+            # Saved only when the data changed: the history records changes, not every run.
+            if any(record.fact_value(name) != before[name] for name in values):
+                record.save()
         for name, fact in facts.items():
             if fact is not None:
                 record_source(record, name, url=fact.source.url, read_on=fact.source.read_on)

@@ -78,6 +78,20 @@ def load_city():
     SeedDemo().load_city()
 
 
+def test_loading_the_same_city_again_adds_nothing_to_its_history(demo_city):
+    def history():
+        return (
+            Ambito.history.count(),
+            Quartiere.history.count(),
+            Organisation.history.count(),
+            FactSource.objects.count(),
+        )
+
+    before = history()
+    load_city()
+    assert history() == before
+
+
 def test_seed_demo_restores_data_nobody_corrected(demo_city):
     # An edit made outside the portal's pages (a script, an old version of the data).
     Ambito.objects.filter(code="A").update(name="Un titolo inventato")
