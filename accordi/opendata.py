@@ -5,8 +5,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from collabcity.registry import Dataset, Distribution
 
 from .models import Agreement
 
@@ -150,3 +155,39 @@ def json_response(agreements, request: HttpRequest) -> JsonResponse:
     response = JsonResponse(data, encoder=_Encoder, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = 'inline; filename="accordi-di-cittadinanza.json"'
     return response
+
+
+def datasets() -> list[Dataset]:
+    """The published agreements in the portal's open data catalogue (collabcity.registry)."""
+    updated = Agreement.objects.public().aggregate(latest=Max("updated_at"))["latest"]
+    return [
+        Dataset(
+            identifier="accordi-di-cittadinanza",
+            title=_("Accordi di cittadinanza"),
+            description=_(
+                "Gli accordi tra il Comune e le comunità, dall'approvazione in poi: parti e "
+                "firmatari, quartieri, azioni, impegni di ciascuna parte con fondi e ore, durata, "
+                "delibera di Giunta e indicatori di monitoraggio. Le bozze non sono pubblicate."
+            ),
+            theme="GOVE",
+            frequency="UPDATE_CONT",
+            modified=timezone.localdate(updated) if updated else None,
+            keywords=(_("accordi di cittadinanza"), _("beni comuni"), _("quartieri")),
+            landing_page=reverse("accordi:index"),
+            order=10,
+            distributions=(
+                Distribution(
+                    title=_("Accordi di cittadinanza, una riga per accordo"),
+                    url=reverse("accordi:export_csv"),
+                    format="CSV",
+                    media_type="text/csv",
+                ),
+                Distribution(
+                    title=_("Accordi di cittadinanza con parti, impegni e indicatori"),
+                    url=reverse("accordi:export_json"),
+                    format="JSON",
+                    media_type="application/json",
+                ),
+            ),
+        )
+    ]

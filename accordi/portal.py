@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collabcity import registry
 
-from . import demo, roles, schedule
+from . import demo, opendata, roles, schedule
 from .models import NOTIFICATION_TOPIC, Agreement
 
 
@@ -13,6 +13,7 @@ def quartiere_section(request, quartiere) -> dict:
 
 
 def register() -> None:
+    registry.register_datasets(opendata.datasets)
     roles.register()
     registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
     registry.register_private_folder("accordi", "accordi.view_attachment")

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from collabcity.admin import CityRecordAdmin, FactSourceInline
 from collabcity.forms import HTTPS_URL_FIELDS
 
 from . import services
@@ -29,18 +30,31 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Centre)
-class CentreAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "quartiere", "organisation", "agreement_end"]
-    list_filter = ["kind", "quartiere__ambito", "facilities"]
+class CentreAdmin(CityRecordAdmin):
+    list_display = ["name", "kind", "quartiere", "organisation", "agreement_end", "to_verify"]
+    list_filter = ["kind", "quartiere__ambito", "network", "facilities"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["quartiere", "organisation"]
+    autocomplete_fields = ["quartiere", "organisation", "network"]
     formfield_overrides = HTTPS_URL_FIELDS
     filter_horizontal = ["managers", "facilities"]
     list_select_related = ["quartiere", "organisation"]
-    inlines = [RoomInline, OpeningHoursInline]
+    inlines = [RoomInline, OpeningHoursInline, FactSourceInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "description", "organisation", "managers"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "kind",
+                    "description",
+                    "organisation",
+                    "network",
+                    "managers",
+                ]
+            },
+        ),
         (
             _("Dove"),
             {

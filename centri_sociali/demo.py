@@ -1,10 +1,12 @@
 """Demo content of this programme, loaded by `manage.py seed_demo`; must be idempotent.
 
-Every centre gets a map position, opening hours, rooms, facilities, demo contacts and a season
-of activities around today: weekly courses, monthly evenings, a few single events, some
-suspended dates and one moved date. Activities go through services.save_activity, so the
-demo calendar obeys the same room rule as the managers' page. Positions are APPROXIMATE:
-placed near the middle of the centre's quartiere, not geocoded from the address.
+The centres themselves are city data (city_data.py, each fact with its source). Every centre
+gets demo contacts, opening hours, rooms, facilities and a season of activities around today:
+weekly courses, monthly evenings, a few single events, some suspended dates and one moved date.
+Activities go through services.save_activity, so the demo calendar obeys the same room rule as
+the managers' page. Positions are APPROXIMATE: placed near the middle of the centre's quartiere,
+not geocoded from the address; a centre whose quartiere no source gives has none. A centre a
+person has edited keeps what they wrote.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
+from collabcity import city
 from collabcity.models import Organisation, Quartiere, User
 
 from . import city_data, recurrence, services
@@ -26,31 +29,15 @@ from .models import Activity, Centre, CentreFollow, Facility, Occurrence, Openin
 # 10.631). Not surveyed: the pages say that positions are indicative.
 QUARTIERE_POSITIONS = {
     "Centro storico": (44.6975, 10.6310),
-    "Regina Pacis": (44.6880, 10.6080),
-    "Pratofontana": (44.7470, 10.6150),
     "Pieve Modolena": (44.7020, 10.5870),
     "Masone": (44.6960, 10.7000),
-    "Coviolo": (44.6620, 10.6150),
-    "Roncocesi": (44.7340, 10.5730),
-    "Ospizio": (44.7050, 10.6560),
     "Villaggio Stranieri": (44.7090, 10.6470),
     "Santa Croce": (44.7090, 10.6300),
-    "Gavassa": (44.7250, 10.6850),
-    "Buco del Signore": (44.6850, 10.6500),
     "Fogliano": (44.6550, 10.6480),
-    "Mancasale": (44.7350, 10.6200),
-    "Rosta Nuova": (44.6880, 10.6210),
-    "Crocetta": (44.6860, 10.6370),
-    "Sesso": (44.7580, 10.6350),
+    "Massenzatico": (44.7560, 10.6700),
     "Orologio": (44.6960, 10.6150),
-    "Buon Pastore": (44.6870, 10.6430),
     "Cavazzoli": (44.7180, 10.5900),
-    "Gardenia": (44.7130, 10.6320),
-    "Rivalta": (44.6480, 10.6020),
-    "San Maurizio": (44.7000, 10.6700),
-    "Tondo": (44.7150, 10.6240),
 }
-CITY_MIDDLE = (44.698, 10.631)
 
 FACILITIES = [
     "Bar",
@@ -139,38 +126,44 @@ def load(command) -> None:
     count = 0
     for index, centre in enumerate(Centre.objects.select_related("quartiere").order_by("pk")):
         rng = random.Random(f"{centre.name}")  # noqa: S311 - demo data, not security
-        load_centre(centre, rng, facilities, index)
+        if not city.edited_by_people(centre):
+            load_centre(centre, rng, facilities, index)
         count += load_calendar(centre, rng, season_start, season_end, today)
     load_people()
     command.stdout.write(f"Centri sociali: {count} attività nel calendario dimostrativo.")
 
 
 def load_centres() -> None:
-    """The centres of the city (city_data.CENTRES) and the demo manager's own centre."""
+    """The centres of city_data with their sources, without the retired ones, and the demo
+    manager's own centre. Centres a person has edited are left as they are."""
     for entry in city_data.CENTRES:
-        organisation = (
-            Organisation.objects.get(name=entry["organisation"]) if entry["organisation"] else None
-        )
-        Centre.objects.update_or_create(
-            name=entry["name"],
-            defaults={
-                "slug": slugify(entry["name"]),
-                "kind": entry["kind"],
-                "address": entry["address"],
-                "quartiere": Quartiere.objects.get(name=entry["quartiere"]),
-                "organisation": organisation,
+        city.load_record(
+            Centre,
+            key={"name": entry["name"].value},
+            facts={
+                **entry,
+                "quartiere": city.related(entry["quartiere"], Quartiere),
+                "organisation": city.related(entry["organisation"], Organisation),
+                "network": city.related(entry["network"], Organisation),
             },
+            defaults={"slug": slugify(entry["name"].value)},
         )
+    for centre in Centre.objects.filter(name__in=city_data.RETIRED):
+        if not city.edited_by_people(centre):
+            centre.delete()
     manager = User.objects.filter(email=DEMO_MANAGER_EMAIL).first()
     if manager is not None:
         Centre.objects.get(name=DEMO_MANAGED_CENTRE).managers.add(manager)
 
 
 def load_centre(centre: Centre, rng: random.Random, facilities: list[Facility], index: int):
-    lat, lng = QUARTIERE_POSITIONS.get(centre.quartiere.name, CITY_MIDDLE)
-    # Spread centres of the same quartiere a little, so their markers do not overlap.
-    centre.latitude = Decimal(f"{lat + rng.uniform(-0.004, 0.004):.6f}")
-    centre.longitude = Decimal(f"{lng + rng.uniform(-0.005, 0.005):.6f}")
+    position = QUARTIERE_POSITIONS.get(centre.quartiere.name) if centre.quartiere else None
+    if position:
+        # Spread centres of the same quartiere a little, so their markers do not overlap.
+        centre.latitude = Decimal(f"{position[0] + rng.uniform(-0.004, 0.004):.6f}")
+        centre.longitude = Decimal(f"{position[1] + rng.uniform(-0.005, 0.005):.6f}")
+    else:
+        centre.latitude = centre.longitude = None
     centre.position_is_approximate = True
     centre.phone = f"0522 000 {100 + index:03d}"
     centre.email = f"{centre.slug}@demo.collabcity.it"
@@ -182,11 +175,10 @@ def load_centre(centre: Centre, rng: random.Random, facilities: list[Facility], 
         + (", ascensore per il primo piano." if has_lift else "; le sale sono al piano terra.")
         + " Posti auto riservati davanti all'ingresso."
     )
-    if not centre.description:
-        centre.description = (
-            f"{centre.name} è un luogo di incontro del quartiere {centre.quartiere.name}: "
-            "corsi, feste, servizi e volontariato, aperto a tutte le età."
-        )
+    centre.description = (
+        f"{centre.name} è un luogo di incontro del quartiere: corsi, feste, servizi e "
+        "volontariato, aperto a tutte le età."
+    )
     centre.save()
     centre.facilities.set(rng.sample(facilities, rng.randint(3, 6)))
     room_count = 1 + index % 3

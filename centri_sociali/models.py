@@ -6,6 +6,9 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from collabcity.models import CityRecord
 
 # The notifications of this programme, registered as a topic in portal.py.
 NOTIFICATION_TOPIC = "calendar"
@@ -28,7 +31,11 @@ class Facility(models.Model):
 
 class CentreQuerySet(models.QuerySet):
     def for_listing(self):
-        return self.select_related("quartiere__ambito", "organisation")
+        return self.select_related("quartiere__ambito", "organisation", "network")
+
+    def network(self):
+        """The centri sociali and case di quartiere, without the Laboratorio Aperto hub."""
+        return self.exclude(kind=Centre.Kind.LABORATORIO_APERTO)
 
     def managed_by(self, user):
         """The centres user may run from the managers' page: their own, or all for staff."""
@@ -39,11 +46,19 @@ class CentreQuerySet(models.QuerySet):
         return self.filter(managers=user)
 
 
-class Centre(models.Model):
-    """A centro sociale of the city network, or the Laboratorio Aperto hub."""
+class Centre(CityRecord):
+    """A centro sociale or casa di quartiere of the city network, or the Laboratorio Aperto hub.
+
+    A centro sociale becomes a casa di quartiere when the Comune entrusts it, under an
+    agreement, to a Third-Sector body that opens it to services for the whole quartiere. Its
+    quartiere is blank while no source says where it is.
+    """
+
+    SOURCED_FACTS = ("name", "kind", "address", "quartiere", "organisation", "network")
 
     class Kind(models.TextChoices):
         CENTRO_SOCIALE = "centro_sociale", _("Centro sociale")
+        CASA_DI_QUARTIERE = "casa_di_quartiere", _("Casa di quartiere")
         LABORATORIO_APERTO = "laboratorio_aperto", _("Laboratorio Aperto")
 
     name = models.CharField(_("nome"), max_length=200, unique=True)
@@ -56,6 +71,8 @@ class Centre(models.Model):
         "collabcity.Quartiere",
         verbose_name=_("quartiere"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="centres",
     )
     organisation = models.ForeignKey(
@@ -65,6 +82,15 @@ class Centre(models.Model):
         null=True,
         blank=True,
         related_name="managed_centres",
+    )
+    network = models.ForeignKey(
+        "collabcity.Organisation",
+        verbose_name=_("rete di appartenenza"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="network_centres",
+        help_text=_("L'associazione a cui il centro aderisce, per esempio ANCeSCAO o Arci."),
     )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -109,10 +135,11 @@ class Centre(models.Model):
     )
 
     objects = CentreQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("centro sociale")
-        verbose_name_plural = _("centri sociali")
+        verbose_name = _("centro")
+        verbose_name_plural = _("centri sociali e case di quartiere")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(

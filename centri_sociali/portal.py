@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy
 from collabcity import registry
 from collabcity.demo import DemoAccount
 
-from . import demo, roles
+from . import demo, opendata, roles
 from .models import NOTIFICATION_TOPIC, Centre
 
 
 def home_card(request) -> dict:
-    return {"centre_count": Centre.objects.filter(kind=Centre.Kind.CENTRO_SOCIALE).count()}
+    return {"centre_count": Centre.objects.network().count()}
 
 
 def quartiere_section(request, quartiere) -> dict:
@@ -34,6 +34,7 @@ def working_areas(user):
 
 
 def register() -> None:
+    registry.register_datasets(opendata.datasets)
     roles.register()
     registry.register_demo(
         registry.DemoLoader(

@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
-from . import calendar, ical, recurrence, services
+from . import calendar, ical, opendata, recurrence, services
 from .filters import ActivityFilter, CentreFilter
 from .forms import (
     ActivityForm,
@@ -48,7 +49,11 @@ def centre_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=Centre.objects.all(), facility_choices=list(offered.items())
     )
     centres = (
-        list(filterset.qs.for_listing().order_by("quartiere__ambito__code", "name"))
+        list(
+            filterset.qs.for_listing().order_by(
+                F("quartiere__ambito__code").asc(nulls_last=True), "name"
+            )
+        )
         if filterset.is_valid()
         else []
     )
@@ -65,6 +70,16 @@ def centre_list(request: HttpRequest) -> HttpResponse:
             "manages_any": Centre.objects.managed_by(request.user).exists(),
         },
     )
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return opendata.csv_response()
+
+
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    return opendata.json_response()
 
 
 def map_markers(centres) -> list[dict]:
@@ -95,9 +110,14 @@ def _feed_links(request: HttpRequest, path: str) -> dict[str, str]:
 
 def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
     centre = get_object_or_404(
-        Centre.objects.for_listing().prefetch_related("rooms", "opening_hours", "facilities"),
+        Centre.objects.for_listing().prefetch_related(
+            "rooms", "opening_hours", "facilities", "sources"
+        ),
         slug=slug,
     )
+    # Staff who keep the city data see which facts still lack a source; citizens see only
+    # the facts, each stated by the sources listed at the foot of the page.
+    may_verify = request.user.has_perm("centri_sociali.change_centre")
     now = timezone.now()
     slots = calendar.dates_between(
         Activity.objects.published().filter(centre=centre),
@@ -116,6 +136,7 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "markers": map_markers([centre]),
             "following": following,
             "feed": _feed_links(request, reverse("centri_sociali:centre_feed", args=[slug])),
+            "to_verify": set(centre.unverified_facts()) if may_verify else set(),
         },
     )
 
@@ -208,7 +229,7 @@ def category_feed(request: HttpRequest, category: str) -> HttpResponse:
     return _feed_response(
         request,
         Activity.objects.filter(category=category),
-        _("Centri sociali – %(category)s") % {"category": label},
+        _("Centri sociali e case di quartiere – %(category)s") % {"category": label},
     )
 
 
@@ -220,7 +241,9 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    return _feed_response(request, filterset.qs, _("Calendario dei centri sociali"))
+    return _feed_response(
+        request, filterset.qs, _("Calendario dei centri sociali e delle case di quartiere")
+    )
 
 
 # --- activities and registrations -----------------------------------------------------------

@@ -1,9 +1,15 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import city
 from .forms import HTTPS_URL_FIELDS
-from .models import Ambito, MutedTopic, Notification, Organisation, Quartiere, User
+from .models import Ambito, FactSource, MutedTopic, Notification, Organisation, Quartiere, User
 
 
 class MutedTopicInline(admin.TabularInline):
@@ -47,36 +53,109 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
 
-class QuartiereInline(admin.TabularInline):
-    model = Quartiere
-    fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+class FactSourceInline(GenericTabularInline):
+    """The sources of a record's facts. A row added or edited here states the fact as the
+    record holds it once saved; a source of a value since changed no longer counts."""
+
+    model = FactSource
     extra = 0
+    fields = ["fact", "url", "read_on", "note", "stated_value", "recorded_by"]
+    readonly_fields = ["stated_value", "recorded_by"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "fact":
+            return forms.ChoiceField(
+                label=capfirst(db_field.verbose_name), choices=fact_choices(self.parent_model)
+            )
+        if db_field.name == "read_on":
+            kwargs["initial"] = timezone.localdate
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("valore attestato"))
+    def stated_value(self, source: FactSource) -> str:
+        if not source.pk:
+            return "—"
+        field = self.parent_model._meta.get_field(source.fact)
+        if field.is_relation and source.value:
+            return str(field.related_model.objects.filter(pk=source.value).first() or "—")
+        return str(dict(field.flatchoices).get(source.value, source.value))
+
+
+def fact_choices(model) -> list[tuple[str, str]]:
+    return [
+        (fact, capfirst(model._meta.get_field(fact).verbose_name)) for fact in model.SOURCED_FACTS
+    ]
+
+
+class CityRecordAdmin(SimpleHistoryAdmin):
+    """A record of the city data: its history, the sources of its facts, and what it still
+    lacks. A fact a person changes here without a source is vouched for by that person."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sources")
+
+    @admin.display(description=_("da verificare"))
+    def to_verify(self, record) -> str:
+        unverified = set(record.unverified_facts())
+        labels = [label for fact, label in fact_choices(type(record)) if fact in unverified]
+        return ", ".join(str(label) for label in labels) or "—"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not FactSource:
+            return super().save_formset(request, form, formset, change)
+        for source in formset.save(commit=False):
+            source.value = form.instance.fact_value(source.fact)
+            source.recorded_by = request.user
+            source.save()
+        for source in formset.deleted_objects:
+            source.delete()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        city.vouch_for_corrections(record=form.instance, facts=form.changed_data, user=request.user)
+
+
+class QuartiereInline(admin.TabularInline):
+    """The ambito's quartieri, corrected each on its own page with its sources."""
+
+    model = Quartiere
+    fields = ["name"]
+    readonly_fields = ["name"]
+    show_change_link = True
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Ambito)
-class AmbitoAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [QuartiereInline]
+class AmbitoAdmin(CityRecordAdmin):
+    list_display = ["code", "name", "to_verify"]
+    fields = ["code", "name", "slug"]
+    inlines = [QuartiereInline, FactSourceInline]
 
 
 @admin.register(Quartiere)
-class QuartiereAdmin(admin.ModelAdmin):
-    list_display = ["name", "ambito"]
+class QuartiereAdmin(CityRecordAdmin):
+    list_display = ["name", "ambito", "to_verify"]
     list_filter = ["ambito"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [FactSourceInline]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "quartiere"]
+class OrganisationAdmin(CityRecordAdmin):
+    list_display = ["name", "kind", "quartiere", "to_verify"]
     list_filter = ["kind", "quartiere__ambito"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["quartiere"]
     formfield_overrides = HTTPS_URL_FIELDS
+    inlines = [FactSourceInline]
 
 
 class ServiceRecordAdmin(admin.ModelAdmin):

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserQuerySet(models.QuerySet):
@@ -73,6 +76,81 @@ class User(AbstractUser):
         return self.muted_topics.filter(topic=topic).exists()
 
 
+class FactSource(models.Model):
+    """Where one fact of the city data comes from: a public page read on a date, or a member of
+    staff who corrected it in the admin (no address, `recorded_by` set).
+
+    A source states the value the fact had when it was recorded (`value`). When the fact changes,
+    a source of the old value no longer counts: the fact is to be verified again until a source
+    states its new value.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey()
+    fact = models.CharField(_("dato"), max_length=40)
+    value = models.CharField(_("valore attestato"), max_length=300, blank=True)
+    url = models.URLField(
+        _("indirizzo della fonte"),
+        max_length=500,
+        blank=True,
+        help_text=_("Vuoto quando la fonte è il personale del Comune che ha corretto il dato."),
+    )
+    read_on = models.DateField(_("consultata il"))
+    note = models.CharField(_("nota"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrata da"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("fonte di un dato")
+        verbose_name_plural = _("fonti dei dati")
+        ordering = ["fact", "-read_on", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="fact_source_subject")]
+
+    def __str__(self):
+        return self.url or gettext("Personale del Comune")
+
+    @property
+    def is_staff_correction(self) -> bool:
+        return not self.url
+
+
+class CityRecord(models.Model):
+    """A record of the city data (ambito, quartiere, organisation, centre): each of its
+    SOURCED_FACTS is shown as fact only while a source states its current value."""
+
+    SOURCED_FACTS: tuple[str, ...] = ()
+
+    sources = GenericRelation(FactSource)
+
+    class Meta:
+        abstract = True
+
+    def fact_value(self, fact: str) -> str:
+        """The fact as a source states it: a related record by its key, a blank as ""."""
+        field = self._meta.get_field(fact)
+        value = getattr(self, field.attname)
+        return "" if value is None else str(value)
+
+    def current_sources(self, sources=None) -> list[FactSource]:
+        """The sources stating the facts as they are now; of `sources` if given, else of the
+        record's sources (prefetched, when the query asked for them)."""
+        values = {fact: self.fact_value(fact) for fact in self.SOURCED_FACTS}
+        candidates = self.sources.all() if sources is None else sources
+        return [s for s in candidates if s.value and values.get(s.fact) == s.value]
+
+    def unverified_facts(self) -> list[str]:
+        """Facts missing, or with no source for their current value: staff are to verify them."""
+        stated = {source.fact for source in self.current_sources()}
+        return [fact for fact in self.SOURCED_FACTS if fact not in stated]
+
+
 class AmbitoQuerySet(models.QuerySet):
     def with_quartieri(self):
         return self.prefetch_related(
@@ -80,14 +158,26 @@ class AmbitoQuerySet(models.QuerySet):
         )
 
 
-class Ambito(models.Model):
-    """One of the nine ambiti territoriali: each has its own consulta."""
+class Ambito(CityRecord):
+    """One of the nine ambiti territoriali: each has its own consulta.
+
+    Some ambiti have no published title and are known by their letter alone: their `name`
+    stays blank rather than invented.
+    """
+
+    SOURCED_FACTS = ("name",)
 
     code = models.CharField(_("lettera"), max_length=1, unique=True)
-    name = models.CharField(_("nome"), max_length=120)
+    name = models.CharField(
+        _("titolo"),
+        max_length=120,
+        blank=True,
+        help_text=_("Il titolo pubblicato dal Comune; vuoto se non ne ha uno."),
+    )
     slug = models.SlugField(unique=True)
 
     objects = AmbitoQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ambito territoriale")
@@ -100,8 +190,7 @@ class Ambito(models.Model):
 
     @property
     def has_own_name(self) -> bool:
-        """Some ambiti have no published name and are known by their letter alone."""
-        return self.name != f"Ambito {self.code}"
+        return bool(self.name)
 
 
 class QuartiereQuerySet(models.QuerySet):
@@ -109,8 +198,10 @@ class QuartiereQuerySet(models.QuerySet):
         return self.select_related("ambito").order_by("ambito__code", "name")
 
 
-class Quartiere(models.Model):
+class Quartiere(CityRecord):
     """A quartiere or frazione of the city, grouped into one ambito."""
+
+    SOURCED_FACTS = ("name", "ambito")
 
     name = models.CharField(_("nome"), max_length=120, unique=True)
     slug = models.SlugField(unique=True)
@@ -119,6 +210,7 @@ class Quartiere(models.Model):
     )
 
     objects = QuartiereQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("quartiere")
@@ -132,8 +224,10 @@ class Quartiere(models.Model):
         return reverse("quartiere_detail", kwargs={"slug": self.slug})
 
 
-class Organisation(models.Model):
+class Organisation(CityRecord):
     """An association, school, Third-Sector body or the Comune itself."""
+
+    SOURCED_FACTS = ("name", "kind", "description")
 
     class Kind(models.TextChoices):
         COMUNE = "comune", _("Comune")
@@ -143,11 +237,12 @@ class Organisation(models.Model):
         ASSOCIATION = "associazione", _("Associazione")
         SCHOOL = "scuola", _("Scuola")
         COOPERATIVE = "cooperativa", _("Cooperativa sociale")
+        COMMUNITY_COOPERATIVE = "cooperativa_comunita", _("Cooperativa di comunità")
         INFORMAL_GROUP = "gruppo_informale", _("Gruppo informale")
 
     name = models.CharField(_("nome"), max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("tipo"), max_length=24, choices=Kind.choices)
     description = models.TextField(_("descrizione"), blank=True)
     quartiere = models.ForeignKey(
         Quartiere,
@@ -161,6 +256,8 @@ class Organisation(models.Model):
     website = models.URLField(_("sito web"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefono"), max_length=40, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organizzazione")

@@ -3,7 +3,8 @@
 The core (this package) imports no programme. Each programme app registers, from its
 `AppConfig.ready()`, what it adds to the shared pages and services: sections of the home,
 quartiere and profile pages, its periodic tasks, its notification topics, its roles'
-permissions and its demo content. Adding a programme then touches no core file.
+permissions, its demo content and the open data it publishes. Adding a programme then touches
+no core file.
 
 Registrations are plain module-level lists filled once at start-up, like Django's own admin
 site registry; readers get them sorted by `order` so the pages do not depend on the order of
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -71,6 +73,43 @@ class RoleSpec:
     admin: bool = False
 
 
+@dataclass(frozen=True)
+class Distribution:
+    """One file of a dataset, as /dati/ lists it and DCAT-AP_IT describes it.
+
+    `url` is a path of the portal (reverse() it in the provider, at request time) or a full
+    address; `format` is the code of the EU file-type vocabulary ("CSV", "JSON", "ICS").
+    """
+
+    title: str
+    url: str
+    format: str
+    media_type: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset the portal publishes under CC BY 4.0, for /dati/ and the national catalogue.
+
+    `theme` and `frequency` are codes of the EU data-theme ("GOVE", "SOCI") and frequency
+    ("UPDATE_CONT", "IRREG", "NEVER") vocabularies; `modified` is the day its data last changed
+    (None: not known, the catalogue says today); `landing_page` is the portal page that shows
+    the data to people.
+    """
+
+    identifier: str
+    title: str
+    description: str
+    theme: str
+    frequency: str
+    distributions: tuple[Distribution, ...]
+    modified: date | None = None
+    keywords: tuple[str, ...] = ()
+    landing_page: str = ""
+    order: int = 100
+
+
 @dataclass
 class Registry:
     home_sections: list[PageSection] = field(default_factory=list)
@@ -84,6 +123,7 @@ class Registry:
     # views, never through this map.
     private_folders: dict[str, str] = field(default_factory=dict)
     role_permissions: dict[str, list[str]] = field(default_factory=dict)
+    dataset_providers: list[Callable[[], Iterable[Dataset]]] = field(default_factory=list)
 
 
 registry = Registry()
@@ -140,6 +180,13 @@ def admin_roles() -> set[str]:
     return {role.name for role in registry.roles.values() if role.admin}
 
 
+def register_datasets(provider: Callable[[], Iterable[Dataset]]) -> None:
+    """`provider()` yields the programme's datasets as they are now; it is called on every
+    request for the catalogue, so datasets that come and go (a closed election) are listed
+    as soon as they exist."""
+    registry.dataset_providers.append(provider)
+
+
 def register_periodic_tasks(schedule: dict[str, dict[str, Any]]) -> None:
     """Add a programme's Celery beat entries (the `beat_schedule` format)."""
     from .celery import app
@@ -191,3 +238,8 @@ def demo_loaders() -> list[DemoLoader]:
         for label in ready:
             ordered.append(pending.pop(label))
     return ordered
+
+
+def datasets() -> list[Dataset]:
+    found = [dataset for provider in registry.dataset_providers for dataset in provider()]
+    return sorted(found, key=lambda dataset: (dataset.order, dataset.identifier))

@@ -32,5 +32,7 @@ CORE_STAFF_PERMISSIONS = [
     "collabcity.add_organisation",
     "collabcity.change_organisation",
     "collabcity.view_organisation",
+    # The sources of the city data, corrected with the records they support.
+    *full_control("collabcity", "factsource"),
     "collabcity.view_notification",
 ]

@@ -277,6 +277,10 @@ LOGGING = {
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 # Shown on the privacy notice and the accessibility statement; empty hides the address.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+# The public administration that publishes the open data catalogue (/dati/, DCAT-AP_IT) and holds
+# the rights on its datasets: its name and its code in the Indice delle Pubbliche Amministrazioni.
+OPEN_DATA_PUBLISHER_NAME = os.environ.get("OPEN_DATA_PUBLISHER_NAME", "Comune di Reggio Emilia")
+OPEN_DATA_PUBLISHER_IPA_CODE = os.environ.get("OPEN_DATA_PUBLISHER_IPA_CODE", "c_h223")
 # Bumped whenever the privacy notice changes, so that a consent records the text it was given to.
 PRIVACY_NOTICE_VERSION = "1 (novembre 2026)"
 

@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import files, notifications, registry
+from . import files, notifications, opendata_catalogue, registry
 from .celery import app as celery_app
 from .forms import ProfileForm, QuartiereFinderForm
 from .models import Ambito, Notification, Quartiere
@@ -143,3 +144,42 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "unavailable"
     status = 200 if database == "ok" else 503
     return JsonResponse({"database": database, "broker": _broker_state()}, status=status)
+
+
+def opendata(request: HttpRequest) -> HttpResponse:
+    """Every dataset the portal publishes, with its licence, updates and files."""
+    return render(
+        request,
+        "collabcity/dati.html",
+        {
+            "datasets": [
+                {
+                    "dataset": dataset,
+                    "modified": opendata_catalogue.last_modified(dataset),
+                    "frequency": opendata_catalogue.FREQUENCIES[dataset.frequency],
+                    "theme": opendata_catalogue.THEMES[dataset.theme],
+                }
+                for dataset in opendata_catalogue.datasets()
+            ],
+            "publisher": opendata_catalogue.publisher(),
+            "licence_name": opendata_catalogue.LICENCE_NAME,
+            "licence_url": opendata_catalogue.LICENCE_DEED,
+        },
+    )
+
+
+RDF_MEDIA_TYPES = {"turtle": "text/turtle", "xml": "application/rdf+xml"}
+
+
+@require_GET
+def opendata_rdf(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The same catalogue in DCAT-AP_IT, for the national catalogue to harvest."""
+    # The metadata are in Italian whatever language the person browsing chose.
+    with translation.override("it"):
+        graph = opendata_catalogue.build_catalogue(
+            opendata_catalogue.datasets(),
+            absolute_url=request.build_absolute_uri,
+            owner=opendata_catalogue.publisher(),
+        )
+        body = graph.serialize(format=fmt, encoding="utf-8")
+    return HttpResponse(body, content_type=f"{RDF_MEDIA_TYPES[fmt]}; charset=utf-8")

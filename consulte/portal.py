@@ -11,6 +11,7 @@ from collabcity import registry
 from collabcity.demo import DemoAccount
 
 from . import demo, roles, schedule
+from .elections import opendata
 from .models import NOTIFICATION_TOPIC
 from .roles import POLL_WORKER
 from .services import current_seats
@@ -26,9 +27,11 @@ def working_areas(user):
 
 
 def register() -> None:
+    registry.register_datasets(opendata.datasets)
     # The elections' Celery tasks live beside their services, where autodiscovery (which
     # looks for <app>.tasks) does not see them.
     from .elections import tasks  # noqa: F401
+
     roles.register()
     registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
     # Only the electoral rolls are private among the consulte's files.

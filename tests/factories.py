@@ -14,7 +14,7 @@ class AmbitoFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["code"]
 
     code = factory.Iterator("ABCDEFGHI")
-    name = factory.LazyAttribute(lambda o: f"Ambito {o.code}")
+    name = ""
     slug = factory.LazyAttribute(lambda o: f"ambito-{o.code.lower()}")
 
 

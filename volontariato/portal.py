@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from collabcity import registry
 from collabcity.demo import DemoAccount
 
-from . import demo, roles, schedule
+from . import demo, opendata, roles, schedule
 from .models import NOTIFICATION_TOPIC
 
 
@@ -25,6 +25,7 @@ def working_areas(user):
 
 
 def register() -> None:
+    registry.register_datasets(opendata.datasets)
     roles.register()
     registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
     registry.register_demo(

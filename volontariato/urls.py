@@ -36,4 +36,5 @@ urlpatterns = [
     path("albo/", views.volunteer_list, name="volunteer_list"),
     path("albo/<int:pk>/", views.volunteer_detail, name="volunteer_detail"),
     path("totali/", views.totals, name="totals"),
+    path("dati/ore-per-<str:group>.csv", views.open_totals, name="open_totals"),
 ]

@@ -15,7 +15,7 @@ from rules.contrib.views import permission_required
 
 from collabcity.spreadsheets import csv_safe
 
-from . import services
+from . import opendata, services
 from .certificates import certificate_pdf
 from .filters import OpportunityFilter
 from .forms import (
@@ -650,6 +650,13 @@ def totals(request: HttpRequest) -> HttpResponse:
             "years": available_years(),
         },
     )
+
+
+def open_totals(request: HttpRequest, group: str) -> HttpResponse:
+    """Confirmed hours by quartiere, proposing body or year: open data, no row names a person."""
+    if group not in opendata.PUBLIC_GROUPS:
+        raise Http404
+    return _totals_csv(hours_totals(group=group), group, None)
 
 
 def _totals_csv(rows: list[dict], group: str, year: int | None) -> HttpResponse:

@@ -13,6 +13,9 @@ from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils.html import format_html
 
+from collabcity.city import Citation, citations
+from collabcity.models import CityRecord
+
 register = template.Library()
 
 # The query parameter of the page number in paginated lists (see includes/pagination.html).
@@ -212,3 +215,9 @@ def filter_form(context: Context, form: Form, title: str, columns: int = 4) -> d
         "is_filtered": any(request.GET.get(name) for name in form.fields),
         "reset_url": request.path + ("?" + urlencode(kept) if kept else ""),
     }
+
+
+@register.simple_tag
+def city_citations(record: CityRecord) -> list[Citation]:
+    """The sources of a record of the city data, for includes/citations.html."""
+    return citations(record)

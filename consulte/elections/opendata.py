@@ -14,7 +14,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from collabcity.registry import Dataset, Distribution
 
 from ..models import (
     BallotBox,
@@ -291,3 +295,56 @@ def compare(document: dict, counted: dict) -> list[str]:
                     f"pubblicato {row[key]}, ricontato {other.get(key)}"
                 )
     return differences
+
+
+def datasets() -> list[Dataset]:
+    """One dataset per closed election with a result, for the open data catalogue: its
+    results page and the files anyone can recount it from (collabcity.registry)."""
+    closed = (
+        Election.objects.closed()
+        .filter(result__isnull=False)
+        .select_related("council__ambito", "result")
+        .order_by("-closes_at", "pk")
+    )
+    found = []
+    for election in closed:
+        result = election.result
+        state = _("risultato definitivo") if result.final else _("risultato provvisorio")
+        found.append(
+            Dataset(
+                identifier=f"elezione-{election.pk}",
+                title=_("%(title)s: risultati e schede") % {"title": election.title},
+                description=_(
+                    "L'elezione dei delegati della %(council)s, chiusa il %(day)s (%(state)s): "
+                    "candidati, conteggi dei punti voto, affluenza, ogni scheda online con la "
+                    "sua ricevuta e il risultato, per ricontare i voti."
+                )
+                % {
+                    "council": election.council.name,
+                    "day": timezone.localdate(election.closes_at).strftime("%d/%m/%Y"),
+                    "state": state,
+                },
+                theme="GOVE",
+                # A provisional result changes once the paper counts are all in.
+                frequency="NEVER" if result.final else "IRREG",
+                modified=timezone.localdate(result.tallied_at),
+                keywords=(_("consulte di quartiere"), _("elezioni"), election.council.name),
+                landing_page=reverse("consulte:election_results", args=[election.pk]),
+                order=20,
+                distributions=(
+                    Distribution(
+                        title=_("Schede e risultato"),
+                        url=reverse("consulte:election_opendata", args=[election.pk, "json"]),
+                        format="JSON",
+                        media_type="application/json",
+                    ),
+                    Distribution(
+                        title=_("Schede online, una riga per scheda"),
+                        url=reverse("consulte:election_opendata", args=[election.pk, "csv"]),
+                        format="CSV",
+                        media_type="text/csv",
+                    ),
+                ),
+            )
+        )
+    return found

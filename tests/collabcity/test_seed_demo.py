@@ -15,6 +15,7 @@ def counts():
         Quartiere.objects.count(),
         Organisation.objects.count(),
         Centre.objects.filter(kind=Centre.Kind.CENTRO_SOCIALE).count(),
+        Centre.objects.filter(kind=Centre.Kind.CASA_DI_QUARTIERE).count(),
         Centre.objects.filter(kind=Centre.Kind.LABORATORIO_APERTO).count(),
         # The programmes' demos add accounts of their own (a councillor, volunteers…).
         User.objects.filter(email__in=[account.email for account in all_demo_accounts()]).count(),
@@ -22,7 +23,8 @@ def counts():
 
 
 def test_seed_loads_the_city_of_reggio_emilia(demo_city):
-    assert counts() == (9, 55, len(city_data.ORGANISATIONS), 28, 1, len(all_demo_accounts()))
+    # 26 centres the sources confirm (20 centri sociali, 6 named case di quartiere) and the hub.
+    assert counts() == (9, 55, len(city_data.ORGANISATIONS), 20, 6, 1, len(all_demo_accounts()))
     assert set(Ambito.objects.get(code="F").quartieri.values_list("name", flat=True)) == {
         "Bagno", "Castellazzo", "Corticella", "Gavasseto", "Marmirolo", "Masone", "Roncadella",
         "Sabbione",

@@ -13,7 +13,7 @@ def test_home_page_renders_in_italian(page: Page, live_server, transactional_db)
     expect(page.locator("html")).to_have_attribute("lang", "it")
     expect(page).to_have_title(re.compile("Città collaborativa"))
     navigation = page.get_by_role("navigation", name=re.compile("principale", re.I))
-    for section in ["Consulte", "Accordi", "Centri sociali", "Volontariato"]:
+    for section in ["Consulte", "Accordi", "Centri sociali e case di quartiere", "Volontariato"]:
         expect(navigation.get_by_role("link", name=section, exact=True)).to_be_visible()
 
 

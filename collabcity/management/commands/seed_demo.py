@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from collabcity import city_data, registry
+from collabcity import city, city_data, registry
 from collabcity.demo import DEMO_PASSWORD, DemoAccount, demo_account
 from collabcity.models import Ambito, Organisation, Quartiere
 from collabcity.roles import MUNICIPAL_STAFF
@@ -46,23 +46,28 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:34} {label}")
 
     def load_city(self) -> None:
+        """The ambiti, quartieri and organisations of city_data with their sources; records
+        staff have corrected are left as they are (collabcity.city.load_record)."""
         for entry in city_data.AMBITI:
-            ambito, _ = Ambito.objects.update_or_create(
-                code=entry["code"],
-                defaults={"name": entry["name"], "slug": slugify(f"ambito-{entry['code']}")},
+            ambito = city.load_record(
+                Ambito,
+                key={"code": entry["code"]},
+                facts={"name": entry["title"]},
+                defaults={"slug": slugify(f"ambito-{entry['code']}")},
             )
             for name in entry["quartieri"]:
-                Quartiere.objects.update_or_create(
-                    name=name, defaults={"slug": slugify(name), "ambito": ambito}
+                city.load_record(
+                    Quartiere,
+                    key={"name": name.value},
+                    facts={"name": name, "ambito": city.Fact(ambito, name.source)},
+                    defaults={"slug": slugify(name.value)},
                 )
         for entry in city_data.ORGANISATIONS:
-            Organisation.objects.update_or_create(
-                name=entry["name"],
-                defaults={
-                    "slug": slugify(entry["name"]),
-                    "kind": entry["kind"],
-                    "description": entry.get("description", ""),
-                },
+            city.load_record(
+                Organisation,
+                key={"name": entry["name"].value},
+                facts={fact: entry[fact] for fact in Organisation.SOURCED_FACTS},
+                defaults={"slug": slugify(entry["name"].value)},
             )
 
     def load_accounts(self) -> list[tuple[str, str]]:
