@@ -7,7 +7,7 @@ from django.urls import reverse
 from centri_sociali import demo
 from centri_sociali.models import Centre
 from collabcity.models import Quartiere
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 from tests.accordi.formdata import form_data
 from tests.factories import CentreFactory, UserFactory
@@ -75,7 +75,7 @@ def test_loading_the_centres_keeps_a_centre_a_person_edited(demo_city):
 @pytest.fixture
 def staff_client(client, db):
     staff = UserFactory(is_staff=True)
-    assign_role(user=staff, role=Role.MUNICIPAL_STAFF)
+    assign_role(user=staff, role=MUNICIPAL_STAFF)
     client.force_login(staff)
     client.staff = staff
     return client

@@ -10,7 +10,7 @@ from centri_sociali.models import Centre
 from collabcity import city, city_data
 from collabcity.management.commands.seed_demo import Command as SeedDemo
 from collabcity.models import Ambito, FactSource, Organisation, Quartiere
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 from tests.accordi.formdata import form_data
 from tests.factories import UserFactory
@@ -116,7 +116,7 @@ def test_seed_demo_keeps_a_correction_made_by_a_person(demo_city):
 @pytest.fixture
 def staff_client(client, db):
     staff = UserFactory(is_staff=True)
-    assign_role(user=staff, role=Role.MUNICIPAL_STAFF)
+    assign_role(user=staff, role=MUNICIPAL_STAFF)
     client.force_login(staff)
     client.staff = staff
     return client

@@ -9,7 +9,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from collabcity.opendata_catalogue import DCATAPIT
-from collabcity.roles import Role
+from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 from tests.e2e.test_accessibility import axe_violations
 from tests.factories import UserFactory
@@ -41,7 +41,7 @@ def test_a_reuser_finds_the_catalogue_and_its_files(page: Page, live_server, dem
 
 def test_staff_see_the_facts_to_verify_on_a_centre_page(page: Page, live_server, demo_city, client):
     staff = UserFactory(is_staff=True)
-    assign_role(user=staff, role=Role.MUNICIPAL_STAFF)
+    assign_role(user=staff, role=MUNICIPAL_STAFF)
     client.force_login(staff)
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
