@@ -20,11 +20,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collabcity.models import User
-from collabcity.notifications import notify
+from collabcity.notifications import notify_many
 from collabcity.roles import MUNICIPAL_STAFF
 
 from .models import NOTIFICATION_TOPIC, Council, Member, OpinionRequest, ProgrammingDocument
@@ -121,26 +120,14 @@ def announce_opinion_request(*, opinion_request: OpinionRequest) -> int:
 
     Call it in the transaction that saves the new request; returns how many were notified.
     """
-    council = opinion_request.council
-    subject = gettext("Richiesta di parere: %(title)s") % {"title": opinion_request.title}
-    body = gettext(
-        "Il Comune chiede il parere della %(council)s su «%(title)s». "
-        "Il parere va espresso entro il %(deadline)s."
-    ) % {
-        "council": council.name,
-        "title": opinion_request.title,
-        "deadline": opinion_request.deadline.strftime("%d/%m/%Y"),
-    }
-    recipients = _members_with_account(council)
-    for user in recipients:
-        notify(
-            recipient=user,
-            topic=NOTIFICATION_TOPIC,
-            subject=subject,
-            body=body,
-            url=edit_url(opinion_request),
-        )
-    return len(recipients)
+    return notify_many(
+        recipients=_members_with_account(opinion_request.council),
+        topic=NOTIFICATION_TOPIC,
+        event="consulte/opinion_requested",
+        context={"opinion_request": opinion_request, "council": opinion_request.council},
+        url=edit_url(opinion_request),
+        once_key=f"opinion:{opinion_request.pk}:requested",
+    )
 
 
 def save_draft(
@@ -219,43 +206,32 @@ def _lock_for_drafting(*, opinion_request: OpinionRequest, user: User, version: 
 
 
 def _announce_publication(opinion_request: OpinionRequest) -> None:
+    """The staff and the council's members hear that the opinion is public (and whether late)."""
     council = opinion_request.council
-    subject = gettext("Parere pubblicato: %(title)s") % {"title": opinion_request.title}
-    body = gettext("La %(council)s ha espresso il suo parere su «%(title)s».") % {
-        "council": council.name,
-        "title": opinion_request.title,
-    }
-    if is_late(opinion_request):
-        body += " " + gettext("Il parere è stato espresso oltre il termine del %(deadline)s.") % {
-            "deadline": opinion_request.deadline.strftime("%d/%m/%Y")
-        }
-    recipients = {user.pk: user for user in _staff()}
-    recipients.update({user.pk: user for user in _members_with_account(council)})
-    for user in recipients.values():
-        notify(
-            recipient=user,
-            topic=NOTIFICATION_TOPIC,
-            subject=subject,
-            body=body,
-            url=public_url(opinion_request),
-        )
-
-
-def _members_with_account(council: Council) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            council_seats__in=Member.objects.current().filter(council=council),
-        ).distinct()
+    recipients = User.objects.filter(is_active=True).filter(
+        Q(groups__name=MUNICIPAL_STAFF)
+        | Q(is_superuser=True)
+        | Q(council_seats__in=Member.objects.current().filter(council=council))
+    )
+    notify_many(
+        recipients=recipients.distinct(),
+        topic=NOTIFICATION_TOPIC,
+        event="consulte/opinion_published",
+        context={
+            "opinion_request": opinion_request,
+            "council": council,
+            "late": is_late(opinion_request),
+        },
+        url=public_url(opinion_request),
+        once_key=f"opinion:{opinion_request.pk}:published",
     )
 
 
-def _staff() -> QuerySet[User]:
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name=MUNICIPAL_STAFF) | Q(is_superuser=True))
-        .distinct()
-    )
+def _members_with_account(council: Council) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        council_seats__in=Member.objects.current().filter(council=council),
+    ).distinct()
 
 
 def public_url(opinion_request: OpinionRequest) -> str:

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from collabcity.models import Notification
 from collabcity.roles import MUNICIPAL_STAFF
@@ -345,3 +345,33 @@ def test_current_patto_is_the_newest_in_force():
     documents = [old, current, draft_doc]
     assert services.current_programming_document(documents) == current
     assert services.current_programming_document([old, draft_doc]) is None
+
+
+def test_messages_keep_their_wording_in_both_languages(council, councillor):
+    today = timezone.localdate()
+    overdue = OpinionRequestFactory(
+        council=council,
+        title="Piano dell'acqua",
+        requested_on=today - datetime.timedelta(days=20),
+        deadline=today - datetime.timedelta(days=1),
+    )
+    deadline = overdue.deadline.strftime("%d/%m/%Y")
+    services.announce_opinion_request(opinion_request=overdue)
+    with translation.override("en"):
+        services.transmit_opinion(
+            opinion_request=overdue,
+            user=councillor,
+            text="Parere.",
+            version=services.version_of(overdue),
+        )
+    requested, published = Notification.objects.order_by("pk")
+    assert (requested.subject, requested.body) == (
+        "Richiesta di parere: Piano dell'acqua",
+        f"Il Comune chiede il parere della {council.name} su «Piano dell'acqua». "
+        f"Il parere va espresso entro il {deadline}.",
+    )
+    assert (published.subject, published.body) == (
+        "Opinion published: Piano dell'acqua",
+        f"{council.name} has given its opinion on ‘Piano dell'acqua’. "
+        f"The opinion was given after the deadline of {deadline}.",
+    )
