@@ -12,16 +12,15 @@ from collabcity.demo import DemoAccount
 
 from . import demo, roles, schedule
 from .models import NOTIFICATION_TOPIC
-from .roles import POLL_WORKER
-from .services import current_seats
+from .rules import has_office_perm, is_poll_worker
 
 
 def working_areas(user):
-    if current_seats(user=user).exists():
+    if has_office_perm(user, "consulte.work_as_councillor"):
         yield registry.WorkingArea(
             _("La mia consulta: i pareri da scrivere"), reverse("consulte:council_mine")
         )
-    if user.has_role(POLL_WORKER):
+    if is_poll_worker(user):
         yield registry.WorkingArea(_("Punto voto: le elezioni"), reverse("consulte:election_list"))
 
 
@@ -29,6 +28,7 @@ def register() -> None:
     # The elections' Celery tasks live beside their services, where autodiscovery (which
     # looks for <app>.tasks) does not see them.
     from .elections import tasks  # noqa: F401
+
     roles.register()
     registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
     # Only the electoral rolls are private among the consulte's files.

@@ -27,6 +27,7 @@ from collabcity.notifications import notify_many
 from collabcity.roles import MUNICIPAL_STAFF
 
 from .models import NOTIFICATION_TOPIC, Council, Member, OpinionRequest, ProgrammingDocument
+from .rules import has_office_perm
 
 
 class OpinionError(ValidationError):
@@ -34,24 +35,14 @@ class OpinionError(ValidationError):
 
 
 # --- councillors -------------------------------------------------------------------------------
-
-
-def current_seats(*, user: User | AnonymousUser, on: date | None = None) -> QuerySet[Member]:
-    """The seats the user holds today (any council)."""
-    if not user.is_authenticated or not user.is_active:
-        return Member.objects.none()
-    return Member.objects.current(on).filter(user=user).select_related("council__ambito")
-
-
-def is_councillor(*, user: User | AnonymousUser, council: Council, on: date | None = None) -> bool:
-    """True when the user's account is linked to a member of THAT council in office today."""
-    return current_seats(user=user, on=on).filter(council=council).exists()
+# Who may draft is the rule consulte.draft_opinion (consulte/rules.py); these list the seats.
 
 
 def councils_of(*, user: User | AnonymousUser) -> list[Council]:
     """The councils in which the user holds a seat today, without repetition."""
     seen: dict[int, Council] = {}
-    for seat in current_seats(user=user).order_by("council__ambito__code"):
+    seats = Member.objects.held_by(user).select_related("council__ambito")
+    for seat in seats.order_by("council__ambito__code"):
         seen.setdefault(seat.council_id, seat.council)
     return list(seen.values())
 
@@ -185,7 +176,9 @@ def _lock_for_drafting(*, opinion_request: OpinionRequest, user: User, version: 
         .select_related("council")
         .get(pk=opinion_request.pk)
     )
-    if not is_councillor(user=user, council=locked.council):
+    # Asked again here, under the lock, whoever the caller: the view asked it to show the form,
+    # but a term may have ended since, and no caller may draft for a council it does not sit on.
+    if not has_office_perm(user, "consulte.draft_opinion", locked):
         raise OpinionError(
             _("Solo i componenti in carica della consulta possono redigere questo parere."),
             code="forbidden",

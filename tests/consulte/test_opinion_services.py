@@ -13,6 +13,7 @@ from collabcity.services import assign_role
 from consulte import models as consulte_models
 from consulte import services
 from consulte.models import OpinionRequest
+from consulte.rules import has_office_perm
 from consulte.services import OpinionError
 from tests.consulte.council_factories import (
     CouncilFactory,
@@ -50,13 +51,17 @@ def draft(opinion_request, user, text="Bozza del parere."):
     )
 
 
+def sits_on(user, council) -> bool:
+    return has_office_perm(user, "consulte.work_as_councillor", council)
+
+
 def test_member_in_office_is_councillor(council, councillor):
-    assert services.is_councillor(user=councillor, council=council)
+    assert sits_on(councillor, council)
 
 
 def test_member_of_another_council_is_not_councillor(council):
     other = CouncillorFactory(council=CouncilFactory(ambito=AmbitoFactory(code="C"))).user
-    assert not services.is_councillor(user=other, council=council)
+    assert not sits_on(other, council)
 
 
 def test_member_whose_term_ended_is_not_councillor(council):
@@ -66,20 +71,20 @@ def test_member_whose_term_ended_is_not_councillor(council):
         term_start=today - datetime.timedelta(days=2000),
         term_end=today - datetime.timedelta(days=1),
     )
-    assert not services.is_councillor(user=seat.user, council=council)
+    assert not sits_on(seat.user, council)
 
 
 def test_member_whose_term_has_not_started_is_not_councillor(council):
     seat = CouncillorFactory(
         council=council, term_start=timezone.localdate() + datetime.timedelta(days=1)
     )
-    assert not services.is_councillor(user=seat.user, council=council)
+    assert not sits_on(seat.user, council)
 
 
 def test_deactivated_account_is_not_councillor(council, councillor):
     councillor.is_active = False
     councillor.save()
-    assert not services.is_councillor(user=councillor, council=council)
+    assert not sits_on(councillor, council)
 
 
 def test_councils_of_lists_each_council_once(council, councillor):
