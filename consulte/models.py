@@ -56,6 +56,12 @@ class MemberQuerySet(models.QuerySet):
             Q(term_end__isnull=True) | Q(term_end__gte=day)
         )
 
+    def held_by(self, user):
+        """The seats in office today of the user's active account (none for anyone else)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.current().filter(user=user)
+
 
 class Member(models.Model):
     """A seat in a council: a delegate elected by residents or a member designated by the Comune."""

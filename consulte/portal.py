@@ -13,16 +13,15 @@ from collabcity.demo import DemoAccount
 from . import demo, roles, schedule
 from .elections import opendata
 from .models import NOTIFICATION_TOPIC
-from .roles import POLL_WORKER
-from .services import current_seats
+from .rules import has_office_perm, is_poll_worker
 
 
 def working_areas(user):
-    if current_seats(user=user).exists():
+    if has_office_perm(user, "consulte.work_as_councillor"):
         yield registry.WorkingArea(
             _("La mia consulta: i pareri da scrivere"), reverse("consulte:council_mine")
         )
-    if user.has_role(POLL_WORKER):
+    if is_poll_worker(user):
         yield registry.WorkingArea(_("Punto voto: le elezioni"), reverse("consulte:election_list"))
 
 

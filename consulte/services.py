@@ -20,14 +20,14 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collabcity.models import User
-from collabcity.notifications import notify
+from collabcity.notifications import notify_many
 from collabcity.roles import MUNICIPAL_STAFF
 
 from .models import NOTIFICATION_TOPIC, Council, Member, OpinionRequest, ProgrammingDocument
+from .rules import has_office_perm
 
 
 class OpinionError(ValidationError):
@@ -35,24 +35,14 @@ class OpinionError(ValidationError):
 
 
 # --- councillors -------------------------------------------------------------------------------
-
-
-def current_seats(*, user: User | AnonymousUser, on: date | None = None) -> QuerySet[Member]:
-    """The seats the user holds today (any council)."""
-    if not user.is_authenticated or not user.is_active:
-        return Member.objects.none()
-    return Member.objects.current(on).filter(user=user).select_related("council__ambito")
-
-
-def is_councillor(*, user: User | AnonymousUser, council: Council, on: date | None = None) -> bool:
-    """True when the user's account is linked to a member of THAT council in office today."""
-    return current_seats(user=user, on=on).filter(council=council).exists()
+# Who may draft is the rule consulte.draft_opinion (consulte/rules.py); these list the seats.
 
 
 def councils_of(*, user: User | AnonymousUser) -> list[Council]:
     """The councils in which the user holds a seat today, without repetition."""
     seen: dict[int, Council] = {}
-    for seat in current_seats(user=user).order_by("council__ambito__code"):
+    seats = Member.objects.held_by(user).select_related("council__ambito")
+    for seat in seats.order_by("council__ambito__code"):
         seen.setdefault(seat.council_id, seat.council)
     return list(seen.values())
 
@@ -121,26 +111,14 @@ def announce_opinion_request(*, opinion_request: OpinionRequest) -> int:
 
     Call it in the transaction that saves the new request; returns how many were notified.
     """
-    council = opinion_request.council
-    subject = gettext("Richiesta di parere: %(title)s") % {"title": opinion_request.title}
-    body = gettext(
-        "Il Comune chiede il parere della %(council)s su «%(title)s». "
-        "Il parere va espresso entro il %(deadline)s."
-    ) % {
-        "council": council.name,
-        "title": opinion_request.title,
-        "deadline": opinion_request.deadline.strftime("%d/%m/%Y"),
-    }
-    recipients = _members_with_account(council)
-    for user in recipients:
-        notify(
-            recipient=user,
-            topic=NOTIFICATION_TOPIC,
-            subject=subject,
-            body=body,
-            url=edit_url(opinion_request),
-        )
-    return len(recipients)
+    return notify_many(
+        recipients=_members_with_account(opinion_request.council),
+        topic=NOTIFICATION_TOPIC,
+        event="consulte/opinion_requested",
+        context={"opinion_request": opinion_request, "council": opinion_request.council},
+        url=edit_url(opinion_request),
+        once_key=f"opinion:{opinion_request.pk}:requested",
+    )
 
 
 def save_draft(
@@ -198,7 +176,9 @@ def _lock_for_drafting(*, opinion_request: OpinionRequest, user: User, version: 
         .select_related("council")
         .get(pk=opinion_request.pk)
     )
-    if not is_councillor(user=user, council=locked.council):
+    # Asked again here, under the lock, whoever the caller: the view asked it to show the form,
+    # but a term may have ended since, and no caller may draft for a council it does not sit on.
+    if not has_office_perm(user, "consulte.draft_opinion", locked):
         raise OpinionError(
             _("Solo i componenti in carica della consulta possono redigere questo parere."),
             code="forbidden",
@@ -219,43 +199,32 @@ def _lock_for_drafting(*, opinion_request: OpinionRequest, user: User, version: 
 
 
 def _announce_publication(opinion_request: OpinionRequest) -> None:
+    """The staff and the council's members hear that the opinion is public (and whether late)."""
     council = opinion_request.council
-    subject = gettext("Parere pubblicato: %(title)s") % {"title": opinion_request.title}
-    body = gettext("La %(council)s ha espresso il suo parere su «%(title)s».") % {
-        "council": council.name,
-        "title": opinion_request.title,
-    }
-    if is_late(opinion_request):
-        body += " " + gettext("Il parere è stato espresso oltre il termine del %(deadline)s.") % {
-            "deadline": opinion_request.deadline.strftime("%d/%m/%Y")
-        }
-    recipients = {user.pk: user for user in _staff()}
-    recipients.update({user.pk: user for user in _members_with_account(council)})
-    for user in recipients.values():
-        notify(
-            recipient=user,
-            topic=NOTIFICATION_TOPIC,
-            subject=subject,
-            body=body,
-            url=public_url(opinion_request),
-        )
-
-
-def _members_with_account(council: Council) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            council_seats__in=Member.objects.current().filter(council=council),
-        ).distinct()
+    recipients = User.objects.filter(is_active=True).filter(
+        Q(groups__name=MUNICIPAL_STAFF)
+        | Q(is_superuser=True)
+        | Q(council_seats__in=Member.objects.current().filter(council=council))
+    )
+    notify_many(
+        recipients=recipients.distinct(),
+        topic=NOTIFICATION_TOPIC,
+        event="consulte/opinion_published",
+        context={
+            "opinion_request": opinion_request,
+            "council": council,
+            "late": is_late(opinion_request),
+        },
+        url=public_url(opinion_request),
+        once_key=f"opinion:{opinion_request.pk}:published",
     )
 
 
-def _staff() -> QuerySet[User]:
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name=MUNICIPAL_STAFF) | Q(is_superuser=True))
-        .distinct()
-    )
+def _members_with_account(council: Council) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        council_seats__in=Member.objects.current().filter(council=council),
+    ).distinct()
 
 
 def public_url(opinion_request: OpinionRequest) -> str:

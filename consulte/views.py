@@ -12,6 +12,7 @@ from collabcity.models import Ambito, Quartiere
 from . import services
 from .forms import OpinionDraftForm
 from .models import Council, Election, Meeting, Member, OpinionRequest
+from .rules import has_office_perm
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -68,7 +69,6 @@ def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 key=lambda r: r.published_at,
                 reverse=True,
             ),
-            "is_councillor": services.is_councillor(user=request.user, council=council),
         },
     )
 
@@ -99,7 +99,6 @@ def opinion_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "opinion_request": opinion_request,
             "council": council,
-            "is_councillor": services.is_councillor(user=request.user, council=council),
         },
     )
 
@@ -107,11 +106,11 @@ def opinion_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def council_mine(request: HttpRequest) -> HttpResponse:
     """A councillor's desk: the open requests of the councils they sit on."""
-    councils = services.councils_of(user=request.user)
-    if not councils:
+    if not has_office_perm(request.user, "consulte.work_as_councillor"):
         raise PermissionDenied(
             _("Questa pagina è riservata ai componenti in carica delle consulte.")
         )
+    councils = services.councils_of(user=request.user)
     open_by_council = [
         (council, services.with_deadline_state(council.opinion_requests.open()))
         for council in councils
@@ -123,7 +122,8 @@ def council_mine(request: HttpRequest) -> HttpResponse:
 def opinion_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     opinion_request = _get_request(slug, pk)
     council = opinion_request.council
-    if not services.is_councillor(user=request.user, council=council):
+    # The request is public (its page is): who may not draft it is told so, 403.
+    if not has_office_perm(request.user, "consulte.draft_opinion", opinion_request):
         raise PermissionDenied(_("Solo i componenti in carica della consulta redigono il parere."))
     if opinion_request.status == OpinionRequest.Status.PUBLISHED:
         messages.info(request, _("Il parere è già stato pubblicato: non si può più modificare."))

@@ -1,14 +1,16 @@
 """The guardians' pages: the key ceremony before the vote, the opening after the close.
 
-Both are for staff with their own permission; the guardians stand beside the officer (as at a
-polling station) and each takes or gives their own share. Nothing here is cached.
+Both are for staff with their own model permission (consulte.run_key_ceremony,
+consulte.open_ballot_box: 403 for anyone else, whatever the election); the guardians stand
+beside the officer (as at a polling station) and each takes or gives their own share. The
+services themselves trust their callers (these pages, the command, the demo loader): what they
+refuse is what the election's state forbids. Nothing here is cached.
 """
 
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,15 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from rules.contrib.views import permission_required
 
 from ..models import BallotBox, Election, ElectionLogEntry
 from . import ballot_box, common
 from .forms import CeremonyForm, OpeningForm
 
 
-def _election_for(request: HttpRequest, pk: int, permission: str) -> Election:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
+def _election(pk: int) -> Election:
     return get_object_or_404(Election.objects.select_related("council"), pk=pk)
 
 
@@ -33,10 +34,11 @@ def _box(election: Election) -> BallotBox | None:
 
 
 @login_required
+@permission_required("consulte.run_key_ceremony", raise_exception=True)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def key_ceremony(request: HttpRequest, pk: int) -> HttpResponse:
-    election = _election_for(request, pk, "consulte.run_key_ceremony")
+    election = _election(pk)
     guardians = list(election.guardians.order_by("pk"))
     box = _box(election)
     current_key = box.public_key if box else ""
@@ -73,10 +75,11 @@ def key_ceremony(request: HttpRequest, pk: int) -> HttpResponse:
 
 @sensitive_post_parameters()
 @login_required
+@permission_required("consulte.open_ballot_box", raise_exception=True)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def open_envelopes(request: HttpRequest, pk: int) -> HttpResponse:
-    election = _election_for(request, pk, "consulte.open_ballot_box")
+    election = _election(pk)
     box = _box(election)
     guardians = list(election.guardians.exclude(position=None).order_by("position"))
     form = OpeningForm(request.POST or None, request.FILES or None, guardians=guardians)

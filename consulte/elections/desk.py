@@ -18,14 +18,20 @@ from ..models import (
     Result,
     VotingPoint,
 )
+from ..rules import has_office_perm
 from .casting import AlreadyVoted, BallotError, check_window
 from .common import ElectionError, log_action
 from .tally import tally_election
 
 
 def check_poll_worker(*, voting_point: VotingPoint, user: User | None) -> None:
-    """A person acting at a voting point must be one of its poll workers (None: the system)."""
-    if user is not None and not voting_point.poll_workers.filter(pk=user.pk).exists():
+    """A person acting at a voting point must be one of its poll workers (None: the system).
+
+    The desk's pages ask the same rule (consulte.serve_voting_point) and answer 404; it is
+    asked again here, as a domain error, so that no caller, a page that forgets to ask
+    included, can have someone act at a point they do not serve.
+    """
+    if user is not None and not has_office_perm(user, "consulte.serve_voting_point", voting_point):
         raise ElectionError(_("Non sei scrutatore di questo punto voto."))
 
 
@@ -207,6 +213,8 @@ def declare_count_complete(*, election: Election, user: User | None) -> Result:
     and the seated members must not move under a citizen's feet. A real error after the
     declaration is a matter for the electoral appeal, not for a form.
     """
+    # The admin's action asks the same model permission; the service asks it again for any
+    # other caller (None: the system, e.g. the demo loader).
     if user is not None and not user.has_perm("consulte.declare_count_complete"):
         raise ElectionError(_("Non hai il permesso di dichiarare completo lo spoglio."))
     with transaction.atomic():

@@ -1,12 +1,15 @@
 """The polling desk's pages, for the poll workers of a voting point: find an elector on the
 roll, register their presence, mark them as voting on paper or give them a code for the
-point's terminal, and enter the point's paper count after the close."""
+point's terminal, and enter the point's paper count after the close.
 
-from functools import wraps
+Who may not use the desk at all is told so (consulte.use_desk, 403); a point, or an election,
+the person does not serve does not exist for them (consulte.serve_voting_point and
+serve_election, 404), so a poll worker learns nothing of another worker's point. The services
+in desk.py and verification.py ask serve_voting_point again.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,48 +17,32 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-
-from collabcity.roles import MUNICIPAL_STAFF
+from rules.contrib.views import permission_required
 
 from ..models import Election, ElectorVote, VotingPoint
-from ..roles import POLL_WORKER
+from ..rules import has_office_perm
 from . import casting, common, desk, verification
 from .forms import DeskCountForm, DeskSearchForm
 
 DESK_RESULTS = 20
 
 
-def is_poll_worker(user) -> bool:
-    """Who may open the desk's pages at all; each point's own poll workers act at it."""
-    return user.has_role(POLL_WORKER) or user.has_role(MUNICIPAL_STAFF)
-
-
-def poll_worker_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_poll_worker(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _my_points(request: HttpRequest, pk: int) -> tuple[Election, list[VotingPoint]]:
     """The election and this poll worker's points in it; 404 where they serve no point."""
     election = get_object_or_404(Election.objects.for_listing(), pk=pk)
-    points = list(election.points.served_by(request.user))
-    if not points:
+    if not has_office_perm(request.user, "consulte.serve_election", election):
         raise Http404
-    return election, points
+    return election, list(election.points.served_by(request.user))
 
 
 def _my_point(request: HttpRequest, pk: int, point_pk: int) -> VotingPoint:
-    return get_object_or_404(
-        VotingPoint.objects.served_by(request.user).select_related("election"),
-        pk=point_pk,
-        election_id=pk,
+    """A point of the election, for its own poll workers; for everybody else it does not exist."""
+    point = get_object_or_404(
+        VotingPoint.objects.select_related("election"), pk=point_pk, election_id=pk
     )
+    if not has_office_perm(request.user, "consulte.serve_voting_point", point):
+        raise Http404
+    return point
 
 
 def _back_to_desk(point: VotingPoint, elector=None) -> HttpResponse:
@@ -65,7 +52,8 @@ def _back_to_desk(point: VotingPoint, elector=None) -> HttpResponse:
     return redirect(url)
 
 
-@poll_worker_required
+@login_required
+@permission_required("consulte.use_desk", raise_exception=True)
 @never_cache
 def voting_desk(request: HttpRequest, pk: int) -> HttpResponse:
     election, points = _my_points(request, pk)
@@ -106,7 +94,8 @@ def voting_desk(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@poll_worker_required
+@login_required
+@permission_required("consulte.use_desk", raise_exception=True)
 @require_POST
 def voting_desk_present(
     request: HttpRequest, pk: int, point_pk: int, elector_pk: int
@@ -125,7 +114,8 @@ def voting_desk_present(
     return _back_to_desk(point, elector)
 
 
-@poll_worker_required
+@login_required
+@permission_required("consulte.use_desk", raise_exception=True)
 @require_POST
 def voting_desk_mark(request: HttpRequest, pk: int, point_pk: int, elector_pk: int) -> HttpResponse:
     point = _my_point(request, pk, point_pk)
@@ -150,7 +140,8 @@ def voting_desk_mark(request: HttpRequest, pk: int, point_pk: int, elector_pk: i
     return _back_to_desk(point, elector)
 
 
-@poll_worker_required
+@login_required
+@permission_required("consulte.use_desk", raise_exception=True)
 @require_POST
 @never_cache
 def voting_desk_issue_code(
@@ -180,7 +171,8 @@ def voting_desk_issue_code(
     )
 
 
-@poll_worker_required
+@login_required
+@permission_required("consulte.use_desk", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def voting_desk_count(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
     point = _my_point(request, pk, point_pk)

@@ -41,9 +41,7 @@ class ElectorAdmin(admin.ModelAdmin):
         return False  # the roll comes from the registry's import
 
     def has_issue_codes_permission(self, request):
-        return request.user.has_perm("consulte.view_elector") and request.user.has_perm(
-            "consulte.change_election"
-        )
+        return request.user.has_perm("consulte.issue_voting_codes")
 
     def has_add_permission(self, request):
         return False

@@ -97,6 +97,8 @@ def issue_credentials(
                 raise ElectionError(_("Registra prima la presenza dell'elettore al punto voto."))
             reason = reason or str(_("Codice per il terminale del punto voto"))
         else:
+            # Asked here, whoever calls (today the admin's action): the permission is granted
+            # to named people only, no role holds it (roles.py).
             if not issued_by.has_perm("consulte.issue_code_during_vote"):
                 raise ElectionError(
                     _("A voto aperto i codici si emettono solo con il permesso apposito.")

@@ -15,7 +15,6 @@ from collabcity.net import client_ip
 
 from ..models import Candidate, Election, ElectorVerification, Result
 from . import casting, common, nominations, opendata, verification
-from .desk_views import is_poll_worker
 from .forms import BallotForm, NominationForm, RollCheckForm, VerifyCodeForm
 
 
@@ -78,12 +77,8 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = list(election.candidates.approved().alphabetical())
     state = _voter_state(request, election)
     own_candidacy = None
-    serves_a_point = False
     if request.user.is_authenticated:
         own_candidacy = Candidate.objects.filter(election=election, user=request.user).first()
-        serves_a_point = (
-            is_poll_worker(request.user) and election.points.served_by(request.user).exists()
-        )
     return render(
         request,
         "consulte/elections/election_detail.html",
@@ -91,7 +86,6 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "election": election,
             "candidates": candidates,
             "own_candidacy": own_candidacy,
-            "desk": serves_a_point,
             "has_result": election.is_closed and Result.objects.filter(election=election).exists(),
             **state,
         },

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from collabcity.models import Notification
 from collabcity.roles import MUNICIPAL_STAFF
@@ -13,6 +13,7 @@ from collabcity.services import assign_role
 from consulte import models as consulte_models
 from consulte import services
 from consulte.models import OpinionRequest
+from consulte.rules import has_office_perm
 from consulte.services import OpinionError
 from tests.consulte.council_factories import (
     CouncilFactory,
@@ -50,13 +51,17 @@ def draft(opinion_request, user, text="Bozza del parere."):
     )
 
 
+def sits_on(user, council) -> bool:
+    return has_office_perm(user, "consulte.work_as_councillor", council)
+
+
 def test_member_in_office_is_councillor(council, councillor):
-    assert services.is_councillor(user=councillor, council=council)
+    assert sits_on(councillor, council)
 
 
 def test_member_of_another_council_is_not_councillor(council):
     other = CouncillorFactory(council=CouncilFactory(ambito=AmbitoFactory(code="C"))).user
-    assert not services.is_councillor(user=other, council=council)
+    assert not sits_on(other, council)
 
 
 def test_member_whose_term_ended_is_not_councillor(council):
@@ -66,20 +71,20 @@ def test_member_whose_term_ended_is_not_councillor(council):
         term_start=today - datetime.timedelta(days=2000),
         term_end=today - datetime.timedelta(days=1),
     )
-    assert not services.is_councillor(user=seat.user, council=council)
+    assert not sits_on(seat.user, council)
 
 
 def test_member_whose_term_has_not_started_is_not_councillor(council):
     seat = CouncillorFactory(
         council=council, term_start=timezone.localdate() + datetime.timedelta(days=1)
     )
-    assert not services.is_councillor(user=seat.user, council=council)
+    assert not sits_on(seat.user, council)
 
 
 def test_deactivated_account_is_not_councillor(council, councillor):
     councillor.is_active = False
     councillor.save()
-    assert not services.is_councillor(user=councillor, council=council)
+    assert not sits_on(councillor, council)
 
 
 def test_councils_of_lists_each_council_once(council, councillor):
@@ -345,3 +350,33 @@ def test_current_patto_is_the_newest_in_force():
     documents = [old, current, draft_doc]
     assert services.current_programming_document(documents) == current
     assert services.current_programming_document([old, draft_doc]) is None
+
+
+def test_messages_keep_their_wording_in_both_languages(council, councillor):
+    today = timezone.localdate()
+    overdue = OpinionRequestFactory(
+        council=council,
+        title="Piano dell'acqua",
+        requested_on=today - datetime.timedelta(days=20),
+        deadline=today - datetime.timedelta(days=1),
+    )
+    deadline = overdue.deadline.strftime("%d/%m/%Y")
+    services.announce_opinion_request(opinion_request=overdue)
+    with translation.override("en"):
+        services.transmit_opinion(
+            opinion_request=overdue,
+            user=councillor,
+            text="Parere.",
+            version=services.version_of(overdue),
+        )
+    requested, published = Notification.objects.order_by("pk")
+    assert (requested.subject, requested.body) == (
+        "Richiesta di parere: Piano dell'acqua",
+        f"Il Comune chiede il parere della {council.name} su «Piano dell'acqua». "
+        f"Il parere va espresso entro il {deadline}.",
+    )
+    assert (published.subject, published.body) == (
+        "Opinion published: Piano dell'acqua",
+        f"{council.name} has given its opinion on ‘Piano dell'acqua’. "
+        f"The opinion was given after the deadline of {deadline}.",
+    )
