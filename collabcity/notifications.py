@@ -65,10 +65,8 @@ def notify(
     *,
     recipient: User,
     topic: str,
-    event: str = "",
+    event: str,
     context: dict | None = None,
-    subject: str = "",
-    body: str = "",
     url: str = "",
     once_key: str = "",
 ) -> Notification | None:
@@ -79,10 +77,8 @@ def notify(
     notification of the same key to the same person is not recorded (None is returned).
     """
     _check_topic(topic)
-    # TRANSITIONAL: subject/body until every programme's messages are templates.
-    wording = render(event, context) if event else {"subject": subject, "body": body}
     notification = Notification(
-        recipient=recipient, topic=topic, url=url, once_key=once_key, **wording
+        recipient=recipient, topic=topic, url=url, once_key=once_key, **render(event, context)
     )
     if once_key:
         try:
