@@ -4,6 +4,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -711,6 +712,7 @@ class Call(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
         help_text=_("Il contributo massimo del Comune per ciascuna proposta, se c'è."),
     )
     opens_on = models.DateField(_("apertura"))
@@ -892,9 +894,15 @@ class Proposal(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
     )
     requested_budget = models.DecimalField(
-        _("contributo richiesto (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("contributo richiesto (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     committed_people = models.PositiveIntegerField(
         _("persone che si impegnano"), null=True, blank=True
@@ -905,6 +913,7 @@ class Proposal(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
         help_text=_("In tutto, per la durata del progetto."),
     )
     committed_means = models.TextField(
