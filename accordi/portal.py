@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from collabcity import registry
+from collabcity.demo import DemoAccount
 
 from . import demo, roles, schedule
 from .models import NOTIFICATION_TOPIC, Agreement, Call, Proposal
@@ -44,6 +45,15 @@ def register() -> None:
             app_label="accordi",
             load=demo.load,
             after=("centri_sociali",),
+        )
+    )
+    # The proposals come after the consulte, whose opinions they carry.
+    registry.register_demo(
+        registry.DemoLoader(
+            app_label="accordi.proposals",
+            load=demo.load_proposals,
+            after=("accordi", "consulte"),
+            accounts=(DemoAccount(demo.PROPOSER_EMAIL, "Pietro", "Proponente"),),
         )
     )
     registry.register_topic(registry.Topic(NOTIFICATION_TOPIC, _("Accordi di cittadinanza"), 20))
