@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -775,7 +776,18 @@ class ProposalQuerySet(models.QuerySet):
         )
 
     def with_support_count(self):
-        return self.annotate(support_count=models.Count("supports", distinct=True))
+        # A subquery, not an aggregate: no GROUP BY, so the default ordering and the filters
+        # across quartieri stay as they are.
+        supports = (
+            Support.objects.filter(proposal=models.OuterRef("pk"))
+            .order_by()
+            .values("proposal")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            support_count=Coalesce(models.Subquery(supports), 0, output_field=models.IntegerField())
+        )
 
 
 def proposal_attachment_path(instance: "ProposalAttachment", filename: str) -> str:

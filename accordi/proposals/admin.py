@@ -115,7 +115,7 @@ class CommentInline(ReadOnlyInline):
 class ProposalAdmin(SimpleHistoryAdmin):
     """Read-only: the proposal is the proposers' text, and its steps are the portal's services."""
 
-    list_display = ["title", "status", "call", "proposer", "submitted_at", "support_count"]
+    list_display = ["title", "status", "call", "proposer", "submitted_at", "supports"]
     list_filter = ["status", "theme", "call", "quartieri__ambito"]
     search_fields = [
         "title",
@@ -153,7 +153,7 @@ class ProposalAdmin(SimpleHistoryAdmin):
         return f"{obj.proposer_name} ({obj.author.email})"
 
     @admin.display(description=_("sostegni"), ordering="support_count")
-    def support_count(self, obj: Proposal) -> int:
+    def supports(self, obj: Proposal) -> int:
         return obj.support_count
 
     @admin.display(description=_("pagina sul portale"))
