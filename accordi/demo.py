@@ -801,7 +801,7 @@ DECIDED = (Proposal.Status.ADMITTED, Proposal.Status.NOT_ADMITTED)
 
 
 def _load_opinion(proposal: Proposal, opinion: dict, today) -> None:
-    council = Council.objects.get(ambito__quartieri__proposals=proposal)
+    council = Council.objects.filter(ambito__quartieri__proposals=proposal).distinct().get()
     published = opinion["text"] is not None
     request = _upsert(
         OpinionRequest,
