@@ -54,7 +54,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 def _with_details(queryset):
-    return queryset.prefetch_related(
+    return queryset.select_related("proposal").prefetch_related(
         "quartieri",
         Prefetch("parties", queryset=Party.objects.select_related("organisation")),
         "actions",
