@@ -14,6 +14,7 @@ waits for those opinions, or for their deadline: the opinion is mandatory but no
 
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 
 import rules
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -117,8 +118,9 @@ def save_draft(
         proposal.quartieri.set(quartieri)
         for document in remove_documents:
             if document.proposal_id == proposal.pk:
-                document.file.delete(save=False)
                 document.delete()
+                # The file goes once the row is gone for good, not if the save rolls back.
+                transaction.on_commit(partial(document.file.delete, save=False))
         if new_document is not None:
             new_document.proposal = proposal
             new_document.save()
@@ -138,7 +140,8 @@ def discard_draft(*, proposal: Proposal, by: User) -> None:
         )
         documents = list(locked.attachments.all())
         locked.delete()
-        transaction.on_commit(lambda: [document.file.delete(save=False) for document in documents])
+        for document in documents:
+            transaction.on_commit(partial(document.file.delete, save=False))
 
 
 def submission_gaps(proposal: Proposal, *, today: date) -> list[str]:
@@ -157,6 +160,12 @@ def submission_gaps(proposal: Proposal, *, today: date) -> list[str]:
     if not proposal.committed_hours:
         gaps.append(_("Indica quante ore di volontariato mettete."))
     call = proposal.call
+    ceiling = call.budget_ceiling if call is not None else None
+    if ceiling is not None and (proposal.requested_budget or 0) > ceiling:
+        gaps.append(
+            _("L'avviso prevede un contributo fino a %(ceiling)s € per proposta.")
+            % {"ceiling": number_format(ceiling, decimal_pos=2, force_grouping=True)}
+        )
     if call is not None and not call.is_open(today):
         gaps.append(
             _(

@@ -1,6 +1,7 @@
 """Every step of a proposal's path, and every refusal, at the service."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -156,6 +157,17 @@ def test_a_draft_whose_call_has_closed_is_not_submitted(proposer):
     call.save()
     with pytest.raises(ProposalError, match="proposta spontanea"):
         services.submit(proposal=proposal, by=proposer)
+
+
+def test_a_proposal_asking_more_than_the_calls_ceiling_is_not_submitted(proposer):
+    proposal = ProposalFactory(
+        author=proposer, call=CallFactory(budget_ceiling=Decimal(3000)), requested_budget=3500
+    )
+    with pytest.raises(ProposalError, match="contributo fino a 3.000,00 € per proposta"):
+        services.submit(proposal=proposal, by=proposer)
+    proposal.requested_budget = Decimal(3000)
+    proposal.save()
+    services.submit(proposal=proposal, by=proposer)
 
 
 def test_only_the_proposer_submits(proposer, staff_user):
