@@ -213,9 +213,9 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
-def test_url_matrix_of_pages(city, page):
-    path, expected = PAGES[page]
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_url_matrix_of_pages(city, name):
+    path, expected = PAGES[name]
     proposals = {status: proposal(city, status) for status in (D, S)}
     url = path(city, proposals)
     for role in ROLES:

@@ -6,6 +6,7 @@ from playwright.sync_api import Page
 
 from accordi.models import Call, Proposal
 from collabcity.models import User
+from consulte.services import public_url
 from tests.e2e.test_accessibility import axe_violations
 
 PUBLIC_PAGES = [
@@ -93,4 +94,12 @@ def test_the_draft_form_has_no_wcag_violations(page: Page, live_server, demo_cit
     _log_in(page, live_server, client, "proponente@demo.collabcity.it")
     draft = Proposal.objects.get(status=Proposal.Status.DRAFT)
     page.goto(live_server.url + f"/accordi/proposte/{draft.pk}/modifica/")
+    assert axe_violations(page) == []
+
+
+def test_the_consultas_page_of_a_proposals_opinion_has_no_wcag_violations(
+    page: Page, live_server, demo_city
+):
+    proposal = Proposal.objects.get(status=Proposal.Status.EVALUATION)
+    page.goto(live_server.url + public_url(proposal.opinion_requests.get()))
     assert axe_violations(page) == []
