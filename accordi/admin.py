@@ -26,6 +26,7 @@ from .models import (
     Status,
     StatusChange,
 )
+from .proposals import admin as proposals_admin  # noqa: F401 - registers calls and proposals
 
 
 class YearFilter(admin.SimpleListFilter):

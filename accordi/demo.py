@@ -12,18 +12,26 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from centri_sociali.models import Centre
 from collabcity.models import Organisation, Quartiere, User
+from consulte.models import Council, OpinionRequest
 
 from .models import (
     Action,
     Agreement,
     Attachment,
+    Call,
     Commitment,
     Indicator,
     Measurement,
     Party,
+    Proposal,
+    ProposalComment,
+    ProposalFollow,
+    ProposalStatusChange,
     Status,
     StatusChange,
+    Support,
     Theme,
 )
 
@@ -470,3 +478,351 @@ def _load_document(agreement: Agreement, kind: str, title: str) -> None:
     document = Attachment(agreement=agreement, kind=kind, title=title)
     document.file.save(f"{agreement.slug}-{kind}.pdf", ContentFile(_pdf(title)), save=False)
     document.save()
+
+
+# -- Proposals ------------------------------------------------------------------------------
+#
+# An open call with proposals in every state of their path, one of them already the agreement
+# "Repair café" above. Loaded after the consulte (proposal_demo in portal.py): the proposals
+# in evaluation and beyond carry the opinion of the consulta of their ambito.
+
+PROPOSER_EMAIL = "proponente@demo.collabcity.it"
+# The demo delegate of the consulta of ambito B (consulte/demo.py), who drafts its opinions.
+COUNCILLOR_EMAIL = "consigliere@demo.collabcity.it"
+CALL_SLUG = "quartieri-che-si-prendono-cura-2026"
+# Who supports the proposals that collect supports: demo accounts, all residents of Orologio.
+SUPPORTERS = [
+    CITIZEN_EMAIL,
+    COUNCILLOR_EMAIL,
+    "gestore@demo.collabcity.it",
+    "coordinatore@demo.collabcity.it",
+    "scrutatore@demo.collabcity.it",
+    "scrutatore2@demo.collabcity.it",
+]
+
+
+# Days of each step are relative to today, so that the demo always looks current.
+def _proposals() -> list[dict]:
+    return [
+        {
+            "title": "Cinema all'aperto nel cortile di via Gorizia",
+            "author": PROPOSER_EMAIL,
+            "status": Proposal.Status.DRAFT,
+            "theme": Theme.CULTURE,
+            "quartieri": ["Orologio"],
+            "summary": "Quattro serate di cinema d'estate nel cortile delle case popolari.",
+            "need": "",
+            "activities": "Scegliamo i film con i vicini, montiamo lo schermo, puliamo dopo.",
+            "path": [],
+        },
+        {
+            "title": "Orto condiviso di via Premuda",
+            "author": PROPOSER_EMAIL,
+            "kind": Proposal.ProposerKind.GROUP,
+            "group_name": "Vicini di via Premuda",
+            "author_role": "Referente del gruppo",
+            "show_author_name": True,
+            "status": Proposal.Status.SUBMITTED,
+            "theme": Theme.GREEN,
+            "quartieri": ["Bell'Albero-Premuda", "Orologio"],
+            "point": ("44.693812", "10.616204"),
+            "summary": "Un'aiuola abbandonata diventa un orto curato dai vicini e dalle scuole.",
+            "need": "L'aiuola di via Premuda è piena di rifiuti; i bambini non hanno un posto "
+            "dove vedere crescere una pianta.",
+            "activities": "Bonifichiamo l'aiuola, costruiamo sei cassoni, coltiviamo il sabato "
+            "mattina e apriamo l'orto alle classi della scuola vicina.",
+            "requested_spaces": "L'aiuola comunale di via Premuda (circa 200 m²)",
+            "requested_materials": "Terra, legname per i cassoni, un allaccio all'acqua",
+            "requested_budget": Decimal(1200),
+            "people": 8,
+            "hours": Decimal(320),
+            "means": "Attrezzi da giardinaggio dei vicini",
+            "path": [(Proposal.Status.SUBMITTED, -12, "")],
+            "supports": 5,
+            "comments": [
+                (CITIZEN_EMAIL, "Bellissima idea: porto i semi di pomodoro dell'anno scorso."),
+                ("gestore@demo.collabcity.it", "Il centro sociale può prestare la carriola."),
+            ],
+        },
+        {
+            "title": "Merende e compiti al Centro sociale Orologio",
+            "author": CITIZEN_EMAIL,
+            "kind": Proposal.ProposerKind.ORGANISATION,
+            "organisation": "Auser Reggio Emilia",
+            "author_role": "Volontaria referente",
+            "status": Proposal.Status.EVALUATION,
+            "theme": Theme.EDUCATION,
+            "quartieri": ["Orologio"],
+            "centre": "Centro sociale Orologio",
+            "summary": "Due pomeriggi a settimana i nonni del centro sociale aiutano i ragazzi "
+            "con i compiti, poi merenda insieme.",
+            "need": "Molti ragazzi delle medie passano i pomeriggi da soli.",
+            "activities": "Volontari Auser seguono i compiti il martedì e il giovedì, 15-17.",
+            "requested_spaces": "La sala grande del centro sociale",
+            "requested_staff_hours": Decimal(20),
+            "people": 6,
+            "hours": Decimal(400),
+            "means": "Libri e materiale di cancelleria",
+            "path": [(Proposal.Status.SUBMITTED, -20, ""), (Proposal.Status.EVALUATION, -6, "")],
+            "opinion": {"requested": -6, "deadline": 16, "text": None},
+            "supports": 3,
+        },
+        {
+            "title": "Panchine che parlano",
+            "author": PROPOSER_EMAIL,
+            "kind": Proposal.ProposerKind.GROUP,
+            "group_name": "Lettori di Regina Pacis",
+            "author_role": "Referente",
+            "status": Proposal.Status.ADMITTED,
+            "theme": Theme.CULTURE,
+            "quartieri": ["Regina Pacis"],
+            "summary": "Racconti degli anziani del quartiere da ascoltare con il telefono, "
+            "seduti sulle panchine del parco.",
+            "need": "La memoria del quartiere si perde; il parco è poco frequentato.",
+            "activities": "Registriamo venti racconti e li colleghiamo a codici sulle panchine.",
+            "requested_budget": Decimal(800),
+            "people": 4,
+            "hours": Decimal(120),
+            "path": [
+                (Proposal.Status.SUBMITTED, -45, ""),
+                (Proposal.Status.EVALUATION, -40, ""),
+                (
+                    Proposal.Status.ADMITTED,
+                    -8,
+                    "Unisce generazioni diverse e rende vivo il parco, come chiede l'avviso; "
+                    "la consulta ha dato parere favorevole.",
+                ),
+            ],
+            "opinion": {
+                "requested": -40,
+                "deadline": -10,
+                "text": "Parere favorevole: la consulta suggerisce di coinvolgere la scuola "
+                "primaria del quartiere.",
+            },
+        },
+        {
+            "title": "Mercatino del riuso in piazza Prampolini",
+            "author": CITIZEN_EMAIL,
+            "status": Proposal.Status.NOT_ADMITTED,
+            "theme": Theme.LOCAL_ECONOMY,
+            "quartieri": ["Centro storico"],
+            "summary": "Ogni domenica un mercatino dell'usato tra privati in piazza.",
+            "need": "Si buttano oggetti ancora utili.",
+            "activities": "Organizziamo i banchi e raccogliamo le iscrizioni.",
+            "people": 2,
+            "hours": Decimal(50),
+            "path": [
+                (Proposal.Status.SUBMITTED, -50, ""),
+                (Proposal.Status.EVALUATION, -44, ""),
+                (
+                    Proposal.Status.NOT_ADMITTED,
+                    -12,
+                    "Un mercato settimanale in piazza richiede una concessione di suolo "
+                    "pubblico, non un accordo di cittadinanza: l'ufficio commercio può aiutare "
+                    "a presentare la domanda.",
+                ),
+            ],
+            "opinion": {
+                "requested": -44,
+                "deadline": -14,
+                "text": "La consulta apprezza l'idea ma segnala che la piazza è già molto "
+                "occupata la domenica.",
+            },
+        },
+        {
+            "title": "Repair café: ripariamo insieme",
+            "author": CITIZEN_EMAIL,
+            "kind": Proposal.ProposerKind.ORGANISATION,
+            "organisation": "Giro del Cielo",
+            "author_role": "Referente",
+            "status": Proposal.Status.CONVERTED,
+            "theme": Theme.LOCAL_ECONOMY,
+            "quartieri": ["Centro storico"],
+            "centre": "Laboratorio Aperto",
+            "summary": "Un sabato al mese volontari esperti aiutano a riparare piccoli "
+            "elettrodomestici, biciclette e vestiti invece di buttarli.",
+            "need": "Oggetti riparabili finiscono in discarica; chi sa riparare non ha un luogo "
+            "dove insegnarlo.",
+            "activities": "Una giornata di riparazione al mese al Laboratorio Aperto.",
+            "requested_spaces": "Una sala del Laboratorio Aperto un sabato al mese",
+            "people": 10,
+            "hours": Decimal(200),
+            "means": "Attrezzi e banchi da lavoro",
+            "path": [
+                (Proposal.Status.SUBMITTED, -72, ""),
+                (Proposal.Status.EVALUATION, -70, ""),
+                (
+                    Proposal.Status.ADMITTED,
+                    -63,
+                    "Meno rifiuti e competenze condivise: risponde a due criteri dell'avviso.",
+                ),
+                (Proposal.Status.CONVERTED, -61, "Bozza di accordo: Repair café"),
+            ],
+            "opinion": {
+                "requested": -70,
+                "deadline": -64,
+                "text": "Parere favorevole all'unanimità.",
+            },
+            "agreement": "repair-cafe-laboratorio-aperto",
+        },
+        {
+            "title": "Ciclofficina di quartiere",
+            "author": PROPOSER_EMAIL,
+            "call": None,
+            "status": Proposal.Status.SUBMITTED,
+            "theme": Theme.ENVIRONMENT,
+            "quartieri": ["Rosta Nuova"],
+            "centre": "Centro sociale Rosta Nuova",
+            "summary": "Un'officina dove imparare a sistemare da sé la bicicletta.",
+            "need": "Molti ragazzi lasciano la bici in cantina per una camera d'aria bucata.",
+            "activities": "Apriamo l'officina il mercoledì sera con due meccanici volontari.",
+            "requested_spaces": "Il garage del centro sociale",
+            "people": 3,
+            "hours": Decimal(150),
+            "path": [(Proposal.Status.SUBMITTED, -3, "")],
+            "supports": 2,
+        },
+    ]
+
+
+def load_proposals(command) -> None:
+    """Create or update the demo call and its proposals; `command` is the running seed_demo."""
+    today = timezone.localdate()
+    staff = User.objects.get(email=STAFF_EMAIL)
+    call = _load_call(today)
+    for entry in _proposals():
+        _load_proposal(entry, call, today, staff)
+
+
+def _load_call(today) -> Call:
+    call = _upsert(
+        Call,
+        {"slug": CALL_SLUG},
+        {
+            "title": "Quartieri che si prendono cura 2026",
+            "theme": Theme.COMMUNITY_CARE,
+            "description": "Il Comune cerca progetti con cui i residenti si prendono cura dei "
+            "luoghi e delle persone del quartiere: spazi verdi, cortili, doposcuola, "
+            "compagnia agli anziani, riparazione e riuso.",
+            "offered_spaces": "Le sale dei centri sociali, su prenotazione, e aree verdi comunali.",
+            "offered_materials": "Attrezzi da giardinaggio, piccoli arredi, materiale di "
+            "cancelleria.",
+            "offered_staff_time": "Un facilitatore del Laboratorio Aperto per la "
+            "co-progettazione di ciascuna proposta ammessa.",
+            "budget_ceiling": Decimal(3000),
+            "opens_on": today - timedelta(days=80),
+            "closes_on": today + timedelta(days=25),
+            "criteria": "Risposta a un bisogno del quartiere; numero di residenti coinvolti; "
+            "incontro tra generazioni; cura nel tempo di ciò che si realizza.",
+            "published": True,
+        },
+    )
+    centres = set(Centre.objects.filter(name__in=["Centro sociale Orologio", "Laboratorio Aperto"]))
+    if set(call.offered_centres.all()) != centres:
+        call.offered_centres.set(centres)
+    return call
+
+
+def _load_proposal(entry: dict, call: Call, today, staff: User) -> None:
+    author = User.objects.get(email=entry["author"])
+    path = entry["path"]
+    submitted = _moment(today + timedelta(days=path[0][1])) if path else None
+    organisation = (
+        Organisation.objects.get(name=entry["organisation"]) if "organisation" in entry else None
+    )
+    point = entry.get("point", (None, None))
+    agreement = Agreement.objects.get(slug=entry["agreement"]) if "agreement" in entry else None
+    proposal = _upsert(
+        Proposal,
+        {"title": entry["title"], "author": author},
+        {
+            "call": entry.get("call", call),
+            "proposer_kind": entry.get("kind", Proposal.ProposerKind.PERSON),
+            "group_name": entry.get("group_name", ""),
+            "organisation": organisation,
+            "author_role": entry.get("author_role", ""),
+            "show_author_name": entry.get("show_author_name", False),
+            "status": entry["status"],
+            "theme": entry["theme"],
+            "summary": entry["summary"],
+            "need": entry["need"],
+            "activities": entry["activities"],
+            "centre": Centre.objects.filter(name=entry.get("centre", "")).first(),
+            "latitude": Decimal(point[0]) if point[0] else None,
+            "longitude": Decimal(point[1]) if point[1] else None,
+            "requested_spaces": entry.get("requested_spaces", ""),
+            "requested_materials": entry.get("requested_materials", ""),
+            "requested_staff_hours": entry.get("requested_staff_hours"),
+            "requested_budget": entry.get("requested_budget"),
+            "committed_people": entry.get("people"),
+            "committed_hours": entry.get("hours"),
+            "committed_means": entry.get("means", ""),
+            "timeline": entry.get("timeline", "Da settembre a giugno.") if path else "",
+            "submitted_at": submitted,
+            "decision_reason": next(
+                (note for status, _days, note in path if status in DECIDED), ""
+            ),
+            "agreement": agreement,
+        },
+    )
+    quartieri = set(Quartiere.objects.filter(name__in=entry["quartieri"]))
+    if set(proposal.quartieri.all()) != quartieri:
+        proposal.quartieri.set(quartieri)
+    previous = Proposal.Status.DRAFT
+    for status, days, note in path:
+        change, _created = ProposalStatusChange.objects.get_or_create(
+            proposal=proposal,
+            to_status=status,
+            defaults={
+                "from_status": previous,
+                "by": author if status == Proposal.Status.SUBMITTED else staff,
+                "note": note,
+            },
+        )
+        at = _moment(today + timedelta(days=days))
+        if change.at != at:
+            ProposalStatusChange.objects.filter(pk=change.pk).update(at=at)
+        previous = status
+    if "opinion" in entry:
+        _load_opinion(proposal, entry["opinion"], today)
+    supporters = User.objects.filter(email__in=SUPPORTERS[: entry.get("supports", 0)])
+    for supporter in supporters.exclude(pk=author.pk):
+        Support.objects.get_or_create(proposal=proposal, user=supporter)
+    for email, body in entry.get("comments", []):
+        ProposalComment.objects.get_or_create(
+            proposal=proposal, author=User.objects.get(email=email), body=body
+        )
+    if proposal.is_public:
+        ProposalFollow.objects.get_or_create(proposal=proposal, user=author)
+
+
+# The steps whose note is the decision's public reason.
+DECIDED = (Proposal.Status.ADMITTED, Proposal.Status.NOT_ADMITTED)
+
+
+def _load_opinion(proposal: Proposal, opinion: dict, today) -> None:
+    council = Council.objects.filter(ambito__quartieri__proposals=proposal).distinct().get()
+    published = opinion["text"] is not None
+    request = _upsert(
+        OpinionRequest,
+        {"council": council, "title": f"Proposta «{proposal.title}»"},
+        {
+            "description": f"Il Comune chiede il parere della consulta sulla proposta "
+            f"«{proposal.title}», prima di decidere se ammetterla alla co-progettazione.\n\n"
+            f"{proposal.summary}",
+            "requested_on": today + timedelta(days=opinion["requested"]),
+            "deadline": today + timedelta(days=opinion["deadline"]),
+            "status": OpinionRequest.Status.PUBLISHED
+            if published
+            else OpinionRequest.Status.REQUESTED,
+            "opinion": opinion["text"] or "",
+            "published_at": _moment(today + timedelta(days=opinion["deadline"] - 2))
+            if published
+            else None,
+            "drafted_by": User.objects.filter(email=COUNCILLOR_EMAIL).first()
+            if published
+            else None,
+        },
+    )
+    if not proposal.opinion_requests.filter(pk=request.pk).exists():
+        proposal.opinion_requests.add(request)

@@ -4,9 +4,12 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -624,3 +627,656 @@ class Comment(models.Model):
 
 def total(commitments, predicate) -> Decimal:
     return sum((c.amount or Decimal(0) for c in commitments if predicate(c)), Decimal(0))
+
+
+# --- Proposals -------------------------------------------------------------------------------
+#
+# The first phase of an agreement. The Comune opens a call for co-programming (Call); a person
+# proposes a project on their own behalf, for an informal group or for an organisation they
+# represent; residents support and discuss it, the consulta of its ambito gives its opinion,
+# the staff admit it to co-design and turn it into an agreement draft. The lifecycle and every
+# rule that changes these rows: accordi/proposals/services.py; who may do what: accordi/rules.py.
+
+
+class CallQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def open(self, today: date | None = None):
+        """Published calls accepting proposals today."""
+        today = today or timezone.localdate()
+        return self.published().filter(opens_on__lte=today, closes_on__gte=today)
+
+    def covering(self, ambito_id: int):
+        """Calls for the whole city (no ambito named) or naming this ambito."""
+        links = Call.ambiti.through.objects.filter(call=models.OuterRef("pk"))
+        return self.filter(~models.Exists(links) | models.Exists(links.filter(ambito=ambito_id)))
+
+
+class Call(models.Model):
+    """An avviso di co-programmazione: what the Comune looks for and what it offers in return."""
+
+    title = models.CharField(_("titolo"), max_length=200)
+    slug = models.SlugField(
+        _("indirizzo della pagina"),
+        max_length=200,
+        unique=True,
+        help_text=_("Parte finale dell'indirizzo della pagina pubblica."),
+    )
+    theme = models.CharField(_("tema"), max_length=20, choices=Theme.choices)
+    description = models.TextField(
+        _("che cosa cerca l'avviso"),
+        help_text=_("I bisogni e gli obiettivi a cui le proposte rispondono."),
+    )
+    ambiti = models.ManyToManyField(
+        "collabcity.Ambito",
+        verbose_name=_("ambiti territoriali"),
+        related_name="calls",
+        blank=True,
+        help_text=_("Lascia vuoto per un avviso rivolto a tutta la città."),
+    )
+    offered_spaces = models.TextField(
+        _("spazi offerti"), blank=True, help_text=_("Es. le sale di un centro sociale, un'area.")
+    )
+    offered_centres = models.ManyToManyField(
+        "centri_sociali.Centre",
+        verbose_name=_("centri sociali che mettono a disposizione spazi"),
+        related_name="calls",
+        blank=True,
+    )
+    offered_materials = models.TextField(_("materiali offerti"), blank=True)
+    offered_staff_time = models.TextField(
+        _("tempo del personale comunale"),
+        blank=True,
+        help_text=_("Es. un facilitatore per la co-progettazione, un tecnico del verde."),
+    )
+    budget_ceiling = models.DecimalField(
+        _("tetto di spesa (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Il contributo massimo del Comune per ciascuna proposta, se c'è."),
+    )
+    opens_on = models.DateField(_("apertura"))
+    closes_on = models.DateField(
+        _("chiusura"), help_text=_("Ultimo giorno in cui si possono presentare proposte.")
+    )
+    criteria = models.TextField(_("criteri di valutazione"))
+    published = models.BooleanField(
+        _("pubblicato"),
+        default=False,
+        help_text=_("L'avviso compare sul portale solo una volta pubblicato."),
+    )
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificato il"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[ambiti])
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("avviso di co-programmazione")
+        verbose_name_plural = _("avvisi di co-programmazione")
+        ordering = ["-opens_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="call_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_ceiling__isnull=True) | Q(budget_ceiling__gte=0),
+                name="call_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("accordi:call_detail", kwargs={"slug": self.slug})
+
+    def is_open(self, today: date) -> bool:
+        return self.published and self.opens_on <= today <= self.closes_on
+
+    def phase(self, today: date) -> str:
+        """«in arrivo», «aperto» or «chiuso», for the badge on the pages."""
+        if today < self.opens_on:
+            return "upcoming"
+        return "open" if today <= self.closes_on else "closed"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def public(self):
+        """Everything but drafts: from submission on, a proposal and its path are public."""
+        return self.exclude(status=Proposal.Status.DRAFT)
+
+    def by(self, user):
+        return self.filter(author=user) if user.is_authenticated else self.none()
+
+    def for_listing(self):
+        return self.select_related("call", "organisation", "author").prefetch_related(
+            models.Prefetch("quartieri", queryset=_quartieri())
+        )
+
+    def with_support_count(self):
+        # A subquery, not an aggregate: no GROUP BY, so the default ordering and the filters
+        # across quartieri stay as they are.
+        supports = (
+            Support.objects.filter(proposal=models.OuterRef("pk"))
+            .order_by()
+            .values("proposal")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            support_count=Coalesce(models.Subquery(supports), 0, output_field=models.IntegerField())
+        )
+
+
+def proposal_attachment_path(instance: "ProposalAttachment", filename: str) -> str:
+    return f"proposte/{instance.proposal_id}/{filename}"
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "bozza", _("Bozza")
+    SUBMITTED = "presentata", _("Presentata")
+    EVALUATION = "in_valutazione", _("In valutazione")
+    ADMITTED = "ammessa", _("Ammessa alla co-progettazione")
+    NOT_ADMITTED = "non_ammessa", _("Non ammessa")
+    CONVERTED = "trasformata", _("Trasformata in accordo")
+    WITHDRAWN = "ritirata", _("Ritirata dai proponenti")
+
+
+class Proposal(models.Model):
+    """A project a community proposes to the Comune, answering a call or on its own initiative."""
+
+    Status = ProposalStatus
+
+    class ProposerKind(models.TextChoices):
+        PERSON = "persona", _("A titolo personale")
+        GROUP = "gruppo_informale", _("Per un gruppo informale")
+        ORGANISATION = "organizzazione", _("Per un'organizzazione che rappresento")
+
+    # Residents support a proposal while the Comune has not yet decided on it.
+    SUPPORT_STATUSES = (Status.SUBMITTED, Status.EVALUATION)
+    # The public discussion goes on until the proposal ends its path (the agreement's
+    # co-design then has its own comments).
+    DISCUSSION_STATUSES = (Status.SUBMITTED, Status.EVALUATION, Status.ADMITTED)
+
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("avviso"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text=_("Vuoto per una proposta spontanea."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proponente"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    proposer_kind = models.CharField(
+        _("chi propone"), max_length=20, choices=ProposerKind.choices, default=ProposerKind.PERSON
+    )
+    group_name = models.CharField(_("nome del gruppo"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "collabcity.Organisation",
+        verbose_name=_("organizzazione"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    author_role = models.CharField(
+        _("il tuo ruolo"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nel gruppo o nell'organizzazione, es. presidente, referente."),
+    )
+    show_author_name = models.BooleanField(
+        _("mostra il mio nome sulla pagina pubblica"),
+        default=False,
+        help_text=_(
+            "Senza la spunta la pagina pubblica mostra solo il nome del gruppo o "
+            "dell'organizzazione, o «un cittadino o una cittadina»."
+        ),
+    )
+    title = models.CharField(_("titolo"), max_length=200)
+    summary = models.CharField(
+        _("in breve"), max_length=500, help_text=_("Due o tre righe: che cosa volete fare.")
+    )
+    theme = models.CharField(_("tema"), max_length=20, choices=Theme.choices)
+    need = models.TextField(
+        _("a quale bisogno risponde"),
+        blank=True,
+        help_text=_("Che cosa manca oggi nel quartiere, per chi."),
+    )
+    activities = models.TextField(
+        _("che cosa farete"), blank=True, help_text=_("Le attività, chi le svolge, per chi.")
+    )
+    quartieri = models.ManyToManyField(
+        "collabcity.Quartiere",
+        verbose_name=_("quartieri"),
+        related_name="proposals",
+        blank=True,
+    )
+    centre = models.ForeignKey(
+        "centri_sociali.Centre",
+        verbose_name=_("centro sociale"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text=_("Se il progetto si svolge in un centro sociale."),
+    )
+    place = models.CharField(
+        _("luogo"), max_length=200, blank=True, help_text=_("Es. il parco di via Premuda.")
+    )
+    latitude = models.DecimalField(
+        _("latitudine"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitudine"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    requested_spaces = models.TextField(_("spazi che chiedete al Comune"), blank=True)
+    requested_materials = models.TextField(_("materiali che chiedete al Comune"), blank=True)
+    requested_staff_hours = models.DecimalField(
+        _("ore di personale comunale richieste"),
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    requested_budget = models.DecimalField(
+        _("contributo richiesto (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    committed_people = models.PositiveIntegerField(
+        _("persone che si impegnano"), null=True, blank=True
+    )
+    committed_hours = models.DecimalField(
+        _("ore di volontariato che mettete"),
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("In tutto, per la durata del progetto."),
+    )
+    committed_means = models.TextField(
+        _("mezzi e materiali che mettete voi"), blank=True, help_text=_("Es. attrezzi, un furgone.")
+    )
+    timeline = models.TextField(
+        _("tempi"), blank=True, help_text=_("Quando comincia, quanto dura, con quale frequenza.")
+    )
+    status = models.CharField(
+        _("stato"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    submitted_at = models.DateTimeField(_("presentata il"), null=True, blank=True, editable=False)
+    decision_reason = models.TextField(
+        _("motivazione della decisione"),
+        blank=True,
+        editable=False,
+        help_text=_("Pubblica: perché la proposta è o non è ammessa alla co-progettazione."),
+    )
+    withdrawal_reason = models.TextField(_("motivo del ritiro"), blank=True, editable=False)
+    opinion_requests = models.ManyToManyField(
+        "consulte.OpinionRequest",
+        verbose_name=_("richieste di parere alle consulte"),
+        related_name="proposals",
+        blank=True,
+        editable=False,
+    )
+    agreement = models.OneToOneField(
+        Agreement,
+        verbose_name=_("accordo di cittadinanza"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        editable=False,
+    )
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persone che seguono la proposta"),
+        through="ProposalFollow",
+        related_name="followed_proposals",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificata il"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[quartieri], excluded_fields=["updated_at"])
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposta")
+        verbose_name_plural = _("proposte")
+        ordering = ["-submitted_at", "-created_at", "-pk"]
+        permissions = [
+            ("manage_proposals", _("Può valutare le proposte e moderarne i commenti")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProposalStatus.values),
+                name="proposal_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(proposer_kind="gruppo_informale") | ~Q(group_name=""),
+                name="proposal_group_has_name",
+            ),
+            models.CheckConstraint(
+                condition=~Q(proposer_kind="organizzazione") | Q(organisation__isnull=False),
+                name="proposal_organisation_named",
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (
+                    Q(latitude__gte=-90, latitude__lte=90)
+                    & Q(longitude__gte=-180, longitude__lte=180)
+                ),
+                name="proposal_point_complete_and_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="bozza") | Q(submitted_at__isnull=False),
+                name="proposal_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="non_ammessa") | ~Q(decision_reason=""),
+                name="proposal_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ritirata") | ~Q(withdrawal_reason=""),
+                name="proposal_withdrawal_has_reason",
+            ),
+            # An agreement exists exactly when the proposal has become one.
+            models.CheckConstraint(
+                condition=Q(status="trasformata", agreement__isnull=False)
+                | (~Q(status="trasformata") & Q(agreement__isnull=True)),
+                name="proposal_converted_has_agreement",
+            ),
+            models.CheckConstraint(
+                condition=(Q(requested_budget__isnull=True) | Q(requested_budget__gte=0))
+                & (Q(requested_staff_hours__isnull=True) | Q(requested_staff_hours__gte=0))
+                & (Q(committed_hours__isnull=True) | Q(committed_hours__gte=0)),
+                name="proposal_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("accordi:proposal_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def accepts_supports(self) -> bool:
+        return self.status in self.SUPPORT_STATUSES
+
+    @property
+    def is_open_for_discussion(self) -> bool:
+        return self.status in self.DISCUSSION_STATUSES
+
+    def is_proposer(self, user) -> bool:
+        return user.is_authenticated and user.pk == self.author_id
+
+    @property
+    def proposer_name(self) -> str:
+        """Who proposes, as the public may read it: never a person's name unless they chose so."""
+        if self.proposer_kind == self.ProposerKind.ORGANISATION and self.organisation_id:
+            return self.organisation.name
+        if self.proposer_kind == self.ProposerKind.GROUP:
+            return self.group_name
+        if self.show_author_name:
+            return self.author.get_full_name() or str(_("Un cittadino o una cittadina"))
+        return str(_("Un cittadino o una cittadina"))
+
+    @property
+    def author_public_name(self) -> str:
+        """The person behind a group's or an organisation's proposal, if they chose to show it."""
+        if self.show_author_name and self.proposer_kind != self.ProposerKind.PERSON:
+            return self.author.get_full_name()
+        return ""
+
+    @property
+    def position(self) -> tuple[float, float] | None:
+        """Where to put the proposal on a map: its own point, or its centre's."""
+        if self.latitude is not None and self.longitude is not None:
+            return float(self.latitude), float(self.longitude)
+        centre = self.centre
+        if centre is not None and centre.latitude is not None and centre.longitude is not None:
+            return float(centre.latitude), float(centre.longitude)
+        return None
+
+
+class Support(models.Model):
+    """One resident's support for a proposal: one per person, enforced by the database."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposta"), on_delete=models.CASCADE, related_name="supports"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        on_delete=models.CASCADE,
+        related_name="proposal_supports",
+    )
+    created_at = models.DateTimeField(_("dato il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sostegno")
+        verbose_name_plural = _("sostegni")
+        ordering = ["proposal", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="support_once_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.proposal}"
+
+
+class ProposalFollow(models.Model):
+    """Someone who wants to hear of each step of a proposal."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposta"), on_delete=models.CASCADE, related_name="follows"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        on_delete=models.CASCADE,
+        related_name="proposal_follows",
+    )
+    created_at = models.DateTimeField(_("dal"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("persona che segue la proposta")
+        verbose_name_plural = _("persone che seguono la proposta")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="proposal_follow_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.proposal}"
+
+
+class ProposalStatusChange(models.Model):
+    """One step of a proposal's path: who moved it, from where to where, when, and why."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposta"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(_("da"), max_length=20, choices=ProposalStatus.choices)
+    to_status = models.CharField(_("a"), max_length=20, choices=ProposalStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("da chi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("quando"), auto_now_add=True)
+    note = models.TextField(_("nota"), blank=True)
+
+    class Meta:
+        verbose_name = _("passaggio di stato di una proposta")
+        verbose_name_plural = _("passaggi di stato delle proposte")
+        ordering = ["proposal", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ProposalCommentQuerySet(models.QuerySet):
+    def awaiting_moderation(self):
+        """Visible comments reported since the staff last looked at them."""
+        reported_since = CommentReport.objects.filter(comment=models.OuterRef("pk")).filter(
+            Q(comment__reviewed_at__isnull=True) | Q(created_at__gt=models.OuterRef("reviewed_at"))
+        )
+        return self.filter(hidden_at__isnull=True).filter(models.Exists(reported_since))
+
+
+class ProposalComment(models.Model):
+    """A remark on a public proposal. Moderation hides it with a public reason, never deletes it."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposta"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("autore"),
+        on_delete=models.PROTECT,
+        related_name="proposal_comments",
+    )
+    body = models.TextField(_("commento"), max_length=2000)
+    created_at = models.DateTimeField(_("scritto il"), auto_now_add=True)
+    hidden_at = models.DateTimeField(_("nascosto il"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nascosto da"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hidden_reason = models.TextField(_("motivo"), blank=True)
+    # The last time the staff looked at the reports and kept the comment visible.
+    reviewed_at = models.DateTimeField(_("segnalazioni esaminate il"), null=True, blank=True)
+
+    objects = ProposalCommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commento a una proposta")
+        verbose_name_plural = _("commenti alle proposte")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True, hidden_by__isnull=True, hidden_reason="")
+                | (Q(hidden_at__isnull=False, hidden_by__isnull=False) & ~Q(hidden_reason="")),
+                name="proposal_comment_hidden_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} – {self.created_at:%d/%m/%Y}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def author_name(self) -> str:
+        """A commenter's first name and initial; the proposer as their proposal's page names them
+        (a comment must not reveal the name they chose to keep private)."""
+        proposal = self.proposal
+        if self.author_id == proposal.author_id:
+            return _("%(proposer)s (chi propone)") % {"proposer": proposal.proposer_name}
+        author = self.author
+        initial = f" {author.last_name[:1]}." if author.last_name else ""
+        return f"{author.first_name}{initial}".strip() or str(_("Una persona registrata"))
+
+
+class CommentReport(models.Model):
+    """Someone tells the staff a comment breaks the rules of the discussion."""
+
+    comment = models.ForeignKey(
+        ProposalComment,
+        verbose_name=_("commento"),
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("segnalato da"),
+        on_delete=models.CASCADE,
+        related_name="comment_reports",
+    )
+    reason = models.CharField(_("motivo della segnalazione"), max_length=500)
+    created_at = models.DateTimeField(_("segnalato il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("segnalazione di un commento")
+        verbose_name_plural = _("segnalazioni di commenti")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="comment_report_once"),
+        ]
+
+    def __str__(self):
+        return self.reason
+
+
+class ProposalAttachment(models.Model):
+    """A document the proposers attach: private storage, served by a view that checks."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposta"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    title = models.CharField(_("titolo del documento"), max_length=200)
+    file = document_field(
+        _("file"), upload_to=proposal_attachment_path, storage=private_storage, max_length=300
+    )
+    public = models.BooleanField(
+        _("pubblico"),
+        default=True,
+        help_text=_("Togli la spunta per i documenti con dati personali: li vede solo il Comune."),
+    )
+    uploaded_at = models.DateTimeField(_("caricato il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("documento di una proposta")
+        verbose_name_plural = _("documenti delle proposte")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "accordi:proposal_attachment", kwargs={"pk": self.proposal_id, "document": self.pk}
+        )
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from collabcity.registry import Dataset, Distribution
 
-from .models import Agreement
+from .models import Agreement, Proposal
 
 CSV_COLUMNS = [
     "slug",
@@ -189,5 +189,168 @@ def datasets() -> list[Dataset]:
                     media_type="application/json",
                 ),
             ),
-        )
+        ),
+        _proposals_dataset(),
     ]
+
+
+def _proposals_dataset() -> Dataset:
+    updated = Proposal.objects.public().aggregate(latest=Max("updated_at"))["latest"]
+    return Dataset(
+        identifier="proposte-delle-comunita",
+        title=_("Proposte delle comunità"),
+        description=_(
+            "Le proposte presentate dalle comunità, spontanee o in risposta agli avvisi di "
+            "co-programmazione: bisogno, attività, quartieri, richieste al Comune, impegni dei "
+            "proponenti, sostegni, stato e decisione. Le bozze non sono pubblicate; il nome di "
+            "una persona solo se ha scelto di mostrarlo."
+        ),
+        theme="GOVE",
+        frequency="UPDATE_CONT",
+        modified=timezone.localdate(updated) if updated else None,
+        keywords=(_("proposte"), _("co-programmazione"), _("quartieri")),
+        landing_page=reverse("accordi:proposal_list"),
+        order=15,
+        distributions=(
+            Distribution(
+                title=_("Proposte delle comunità, una riga per proposta"),
+                url=reverse("accordi:proposal_export_csv"),
+                format="CSV",
+                media_type="text/csv",
+            ),
+            Distribution(
+                title=_("Proposte delle comunità con richieste, impegni e percorso"),
+                url=reverse("accordi:proposal_export_json"),
+                format="JSON",
+                media_type="application/json",
+            ),
+        ),
+    )
+
+
+# -- Proposals ------------------------------------------------------------------------------
+#
+# Public proposals only (never a draft), and of the proposers only what their public page
+# shows: the group's or organisation's name, a person's name only if they chose to show it.
+
+PROPOSAL_CSV_COLUMNS = [
+    "numero",
+    "titolo",
+    "stato",
+    "tema",
+    "avviso",
+    "proponente",
+    "quartieri",
+    "sostegni",
+    "presentata_il",
+    "motivazione_decisione",
+    "contributo_richiesto_euro",
+    "ore_volontariato_offerte",
+    "latitudine",
+    "longitudine",
+    "accordo",
+    "url",
+]
+
+
+def _portal(path: str) -> str:
+    return f"{settings.PORTAL_URL}{path}"
+
+
+def _proposal_agreement_url(proposal) -> str:
+    agreement = proposal.agreement
+    return _url(agreement) if agreement is not None and agreement.is_public else ""
+
+
+def _point(proposal) -> tuple[str, str]:
+    position = proposal.position
+    return (str(position[0]), str(position[1])) if position else ("", "")
+
+
+def proposal_csv_row(proposal) -> dict[str, str]:
+    latitude, longitude = _point(proposal)
+    return {
+        "numero": str(proposal.pk),
+        "titolo": proposal.title,
+        "stato": proposal.status,
+        "tema": proposal.theme,
+        "avviso": proposal.call.title if proposal.call_id else "",
+        "proponente": proposal.proposer_name,
+        "quartieri": "; ".join(q.name for q in proposal.quartieri.all()),
+        "sostegni": str(proposal.support_count),
+        "presentata_il": _iso(proposal.submitted_at and timezone.localdate(proposal.submitted_at)),
+        "motivazione_decisione": proposal.decision_reason,
+        "contributo_richiesto_euro": _number(proposal.requested_budget or Decimal(0)),
+        "ore_volontariato_offerte": _number(proposal.committed_hours or Decimal(0)),
+        "latitudine": latitude,
+        "longitudine": longitude,
+        "accordo": _proposal_agreement_url(proposal),
+        "url": _portal(proposal.get_absolute_url()),
+    }
+
+
+def proposals_csv_response(proposals) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="proposte.csv"'
+    writer = csv.DictWriter(response, fieldnames=PROPOSAL_CSV_COLUMNS)
+    writer.writeheader()
+    for proposal in proposals:
+        writer.writerow(proposal_csv_row(proposal))
+    return response
+
+
+def proposal_json_record(proposal) -> dict:
+    position = proposal.position
+    return {
+        "numero": proposal.pk,
+        "url": _portal(proposal.get_absolute_url()),
+        "titolo": proposal.title,
+        "sintesi": proposal.summary,
+        "stato": proposal.status,
+        "tema": proposal.theme,
+        "avviso": (
+            {"titolo": proposal.call.title, "url": _portal(proposal.call.get_absolute_url())}
+            if proposal.call_id
+            else None
+        ),
+        "proponente": proposal.proposer_name,
+        "bisogno": proposal.need,
+        "attivita": proposal.activities,
+        "quartieri": [q.name for q in proposal.quartieri.all()],
+        "luogo": proposal.place,
+        "posizione": {"lat": position[0], "lng": position[1]} if position else None,
+        "richieste_al_comune": {
+            "spazi": proposal.requested_spaces,
+            "materiali": proposal.requested_materials,
+            "ore_personale": proposal.requested_staff_hours,
+            "contributo_euro": proposal.requested_budget,
+        },
+        "impegni_dei_proponenti": {
+            "persone": proposal.committed_people,
+            "ore_volontariato": proposal.committed_hours,
+            "mezzi": proposal.committed_means,
+        },
+        "tempi": proposal.timeline,
+        "sostegni": proposal.support_count,
+        "presentata_il": proposal.submitted_at,
+        "motivazione_decisione": proposal.decision_reason,
+        "motivo_ritiro": proposal.withdrawal_reason,
+        "percorso": [
+            {"stato": change.to_status, "data": change.at}
+            for change in proposal.status_changes.all()
+        ],
+        "accordo": _proposal_agreement_url(proposal) or None,
+    }
+
+
+def proposals_json_response(proposals, request: HttpRequest) -> JsonResponse:
+    data = {
+        "titolo": "Proposte delle comunità al Comune di Reggio Emilia",
+        "licenza": LICENSE,
+        "generato_il": timezone.now(),
+        "filtri": {key: value for key, value in request.GET.items() if value},
+        "proposte": [proposal_json_record(proposal) for proposal in proposals],
+    }
+    response = JsonResponse(data, encoder=_Encoder, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = 'inline; filename="proposte.json"'
+    return response

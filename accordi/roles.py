@@ -20,6 +20,20 @@ AGREEMENTS_STAFF_PERMISSIONS = [
     "accordi.view_comment",
 ]
 
+# Proposals: staff open calls in the admin; they read proposals there, and evaluate them,
+# moderate their comments and turn them into agreements on the portal's pages.
+PROPOSALS_STAFF_PERMISSIONS = [
+    *full_control("accordi", "call"),
+    "accordi.manage_proposals",
+    "accordi.view_proposal",
+    "accordi.view_proposalstatuschange",
+    "accordi.view_proposalcomment",
+    "accordi.view_commentreport",
+    "accordi.view_proposalattachment",
+    "accordi.view_support",
+]
+
 
 def register() -> None:
     registry.grant_permissions(MUNICIPAL_STAFF, AGREEMENTS_STAFF_PERMISSIONS)
+    registry.grant_permissions(MUNICIPAL_STAFF, PROPOSALS_STAFF_PERMISSIONS)

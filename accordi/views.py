@@ -51,9 +51,13 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 def _with_details(queryset):
-    return queryset.with_contents().prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.filter(public=True)),
-        Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
+    return (
+        queryset.with_contents()
+        .select_related("proposal")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.filter(public=True)),
+            Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
+        )
     )
 
 

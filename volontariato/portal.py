@@ -3,6 +3,7 @@
 See collabcity.registry.
 """
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,7 +12,7 @@ from collabcity import registry
 from collabcity.demo import DemoAccount
 
 from . import demo, opendata, roles, schedule
-from .models import NOTIFICATION_TOPIC
+from .models import NOTIFICATION_TOPIC, Opportunity, Shift
 
 
 def working_areas(user):
@@ -22,6 +23,19 @@ def working_areas(user):
         yield registry.WorkingArea(
             _("Coordinamento dei volontari"), reverse("volontariato:coordination")
         )
+
+
+def quartiere_section(request, quartiere) -> dict:
+    """The published opportunities of the quartiere that still have shifts to take."""
+    upcoming = Shift.objects.upcoming().filter(opportunity=OuterRef("pk"))
+    opportunities = (
+        Opportunity.objects.published()
+        .filter(Exists(upcoming), quartiere=quartiere)
+        .for_listing()
+        .annotate(next_shift_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]))
+        .order_by("next_shift_at")
+    )
+    return {"opportunities": opportunities}
 
 
 def register() -> None:
@@ -48,5 +62,10 @@ def register() -> None:
     )
     registry.register_home_section(
         registry.PageSection("volontariato", "volontariato/home_card.html", lambda request: {}, 40)
+    )
+    registry.register_quartiere_section(
+        registry.PageSection(
+            "volontariato", "volontariato/quartiere_section.html", quartiere_section, 40
+        )
     )
     registry.register_working_areas(working_areas)

@@ -2,7 +2,7 @@ import pytest
 
 from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
-from tests.factories import UserFactory
+from tests.factories import QuartiereFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +26,17 @@ def staff_client(client, staff_user):
 @pytest.fixture
 def representative(db):
     return UserFactory(email="referente@example.org")
+
+
+# Proposals
+
+
+@pytest.fixture
+def resident(db):
+    """A person who has said in their profile where they live: they may support proposals."""
+    return UserFactory(quartiere=QuartiereFactory())
+
+
+@pytest.fixture
+def proposer(db):
+    return UserFactory(first_name="Pietro", last_name="Proponente")

@@ -14,6 +14,7 @@ from consulte.models import Election
 
 EXPECTED_DATASETS = {
     "accordi-di-cittadinanza",
+    "proposte-delle-comunita",
     "centri-sociali-e-case-di-quartiere",
     "calendario-centri-sociali",
     "ore-di-volontariato-civico",

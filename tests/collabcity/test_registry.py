@@ -13,7 +13,7 @@ def test_every_programme_registers_its_periodic_tasks_with_the_celery_app():
 
 def test_demo_loaders_run_after_the_programmes_they_build_on():
     order = [loader.app_label for loader in registry.demo_loaders()]
-    assert order == ["centri_sociali", "accordi", "volontariato", "consulte"]
+    assert order == ["centri_sociali", "accordi", "volontariato", "consulte", "accordi.proposals"]
 
 
 def test_demo_loaders_waiting_on_each_other_are_refused(monkeypatch):

@@ -10,7 +10,7 @@ from tests.e2e.test_accessibility import axe_violations
 
 def public_pages() -> list[str]:
     council = Council.objects.get(ambito__code="B")
-    published = council.opinion_requests.get(status=OpinionRequest.Status.PUBLISHED)
+    published = council.opinion_requests.filter(status=OpinionRequest.Status.PUBLISHED).first()
     open_request = council.opinion_requests.filter(status=OpinionRequest.Status.REQUESTED).first()
     return [
         "/consulte/",
