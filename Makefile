@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/collabcity
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+# pytest-xdist: one worker per core, each with its own test database and Redis database.
+TEST_WORKERS ?= auto
 LOCK := requirements/lock.txt
 LOCK_VENV := .venv-lock
 UV_VERSION := 0.13.9
@@ -16,7 +18,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install services browser
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Celery worker with the beat scheduler embedded, against the broker in REDIS_URL.
 worker: install

@@ -1,5 +1,7 @@
 import io
+import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -23,12 +25,37 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "The tests need a real Redis broker: set REDIS_URL (make test does)."
         )
+    _own_redis_database_per_worker()
     # Notification templates of the outbox's own tests ("tests/message": subject and body as given).
     settings.TEMPLATES[0]["DIRS"].append(settings.BASE_DIR / "tests" / "templates")
     # A deliberately slow hash protects stored passwords, not test accounts: with the default
     # (PBKDF2, a million rounds) every user a factory or the demo creates costs a fifth of a
     # second, minutes over the suite. Production keeps the default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _own_redis_database_per_worker():
+    """Under pytest-xdist each worker has its own test database (pytest-django adds the worker's
+    name): it gets its own Redis database too, or one worker's `cache.clear()` would wipe the
+    rate-limit counters another worker's test is counting, and queued tasks would mix."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.core.cache import caches
+
+    from collabcity.celery import app as celery_app
+
+    parts = urlsplit(settings.REDIS_URL)
+    database = int(parts.path.lstrip("/") or 0) + int(worker.removeprefix("gw"))
+    if database > 15:
+        raise pytest.UsageError(f"Too many workers for Redis's 16 databases ({worker}).")
+    url = urlunsplit(parts._replace(path=f"/{database}"))
+    settings.REDIS_URL = url
+    settings.CACHES["default"]["LOCATION"] = url
+    settings.CELERY_BROKER_URL = url
+    celery_app.conf.broker_url = url
+    # The cache handler read CACHES when Django set up; it must read it again.
+    caches.__dict__.pop("settings", None)
 
 
 @pytest.fixture(autouse=True)
