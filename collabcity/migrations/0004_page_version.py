@@ -13,7 +13,10 @@ go back to a number some cached pages were stored under.
 from django.db import migrations
 
 CREATE = """
-CREATE TABLE collabcity_pagechange (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+-- Only counted: no key, hence no sequence, which (unlike the rows) would not roll back.
+CREATE TABLE collabcity_pagechange (
+    changed_at timestamptz NOT NULL DEFAULT transaction_timestamp()
+);
 CREATE TABLE collabcity_pageversion (
     id smallint PRIMARY KEY CHECK (id = 1),
     compacted bigint NOT NULL
