@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from collabcity.models import Organisation
+from collabcity.page_cache import cache_public_page
 
 from . import opendata, services
 from .filters import AgreementFilter
@@ -28,6 +29,7 @@ def _filtered(request: HttpRequest, queryset) -> AgreementFilter:
     return AgreementFilter(request.GET, queryset=queryset, request=request)
 
 
+@cache_public_page
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The published agreements, with filters and search."""
@@ -44,6 +46,7 @@ def _is_filtered(request: HttpRequest) -> bool:
     return any(request.GET.get(name) for name in AgreementFilter.base_filters)
 
 
+@cache_public_page
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
     """What an accordo di cittadinanza is and who can sign one."""
@@ -74,6 +77,7 @@ def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse
     )
 
 
+@cache_public_page
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = get_object_or_404(_with_details(Agreement.objects.public()), slug=slug)
@@ -156,11 +160,13 @@ def attachment(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=document.filename)
 
 
+@cache_public_page
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     return opendata.csv_response(_export_queryset(request))
 
 
+@cache_public_page
 @require_GET
 def export_json(request: HttpRequest) -> HttpResponse:
     return opendata.json_response(_export_queryset(request), request)

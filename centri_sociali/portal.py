@@ -3,15 +3,21 @@
 See collabcity.registry.
 """
 
+from datetime import datetime, timedelta
+
+from django.db.models import Min
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from collabcity import registry
 from collabcity.demo import DemoAccount
+from collabcity.page_cache import next_midnight
 
-from . import demo, opendata, roles
-from .models import NOTIFICATION_TOPIC, Centre
+from . import calendar, demo, opendata, roles
+from .ical import FEED_PAST
+from .models import NOTIFICATION_TOPIC, Activity, Centre
+from .views import ACTIVITY_UPCOMING_DAYS, CENTRE_UPCOMING_DAYS
 
 
 def home_card(request) -> dict:
@@ -31,6 +37,25 @@ def working_areas(user):
         yield registry.WorkingArea(
             _("Gestione del centro sociale"), reverse("centri_sociali:manage_index")
         )
+
+
+def next_page_change(now: datetime) -> datetime | None:
+    """A date starts or ends (it becomes past), or enters a centre's or an activity's list of
+    upcoming dates; a series leaves the feeds. Pages change at midnight in any case, so only
+    the moments before the next one are looked for."""
+    midnight = next_midnight(now)
+    published = Activity.objects.published()
+    moments = []
+    for slot in calendar.dates_between(published, now, midnight):
+        moments += [slot.start, slot.end]
+    for days in (CENTRE_UPCOMING_DAYS, ACTIVITY_UPCOMING_DAYS):
+        ahead = timedelta(days=days)
+        for slot in calendar.dates_between(published, now + ahead, midnight + ahead):
+            moments.append(slot.start - ahead)
+    feeds = Activity.objects.filter(last_end__gt=now - FEED_PAST).aggregate(first=Min("last_end"))
+    if feeds["first"] is not None:
+        moments.append(feeds["first"] + FEED_PAST)
+    return min((moment for moment in moments if moment > now), default=None)
 
 
 def register() -> None:
@@ -60,3 +85,4 @@ def register() -> None:
         )
     )
     registry.register_working_areas(working_areas)
+    registry.register_page_changes(next_page_change)

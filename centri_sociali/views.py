@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
+from collabcity.page_cache import cache_public_page
+
 from . import calendar, ical, opendata, recurrence, services
 from .filters import ActivityFilter, CentreFilter
 from .forms import (
@@ -27,6 +29,7 @@ from .models import Activity, Centre, OpeningHours, Registration
 
 LIST_PAGE_SIZE = 25
 CENTRE_UPCOMING_DAYS = 30
+ACTIVITY_UPCOMING_DAYS = 120
 MANAGER_UPCOMING_DAYS = 28
 # The parameters that choose what the calendar shows, not which activities: feeds drop them.
 VIEW_PARAMETERS = {"vista", "data", "pagina"}
@@ -35,6 +38,7 @@ VIEW_PARAMETERS = {"vista", "data", "pagina"}
 # --- the network of centres -----------------------------------------------------------------
 
 
+@cache_public_page
 def centre_list(request: HttpRequest) -> HttpResponse:
     # One query for the facilities of every centre: the table's column and the filter's list.
     links = Centre.facilities.through.objects.values_list(
@@ -72,11 +76,13 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     return opendata.csv_response()
 
 
+@cache_public_page
 @require_GET
 def export_json(request: HttpRequest) -> HttpResponse:
     return opendata.json_response()
@@ -108,6 +114,7 @@ def _feed_links(request: HttpRequest, path: str) -> dict[str, str]:
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
+@cache_public_page
 def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
     centre = get_object_or_404(
         Centre.objects.for_listing().prefetch_related(
@@ -161,6 +168,7 @@ def centre_follow(request: HttpRequest, slug: str) -> HttpResponse:
 # --- the city calendar ----------------------------------------------------------------------
 
 
+@cache_public_page
 def city_calendar(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("vista")
     if view not in calendar.VIEWS:
@@ -217,11 +225,13 @@ def _feed_response(request: HttpRequest, activities, name: str) -> HttpResponse:
     return response
 
 
+@cache_public_page
 def centre_feed(request: HttpRequest, slug: str) -> HttpResponse:
     centre = get_object_or_404(Centre, slug=slug)
     return _feed_response(request, Activity.objects.filter(centre=centre), centre.name)
 
 
+@cache_public_page
 def category_feed(request: HttpRequest, category: str) -> HttpResponse:
     if category not in Activity.Category.values:
         raise Http404
@@ -233,6 +243,7 @@ def category_feed(request: HttpRequest, category: str) -> HttpResponse:
     )
 
 
+@cache_public_page
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     filterset = ActivityFilter(request.GET, queryset=Activity.objects.all())
     if not filterset.is_valid():
@@ -249,12 +260,13 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 # --- activities and registrations -----------------------------------------------------------
 
 
+@cache_public_page
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(
         Activity.objects.published().select_related("centre__quartiere", "room"), pk=pk
     )
     now = timezone.now()
-    slots = recurrence.expand(activity, now, now + timedelta(days=120))
+    slots = recurrence.expand(activity, now, now + timedelta(days=ACTIVITY_UPCOMING_DAYS))
     return render(
         request, "centri_sociali/activity_detail.html", {"activity": activity, "slots": slots}
     )
@@ -273,6 +285,7 @@ def _slot_or_404(pk: int, key: str):
         raise Http404 from error
 
 
+@cache_public_page
 def occurrence_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     slot = _slot_or_404(pk, key)
     activity = slot.activity

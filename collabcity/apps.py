@@ -7,7 +7,20 @@ class CollabCityConfig(AppConfig):
     verbose_name = _("Nucleo del portale")
 
     def ready(self):
-        from . import registry, roles, signals  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from . import page_cache, registry, roles, signals  # noqa: F401
+
+        # The page cache's version (collabcity/page_cache.py) ignores what no public page shows
+        # and happens on every request or login: sessions, the admin's log, Celery beat's
+        # bookkeeping, allauth's confirmations and tokens, the outbox and its preferences,
+        # and the user's last login (and the password rehash that may come with it).
+        for app_label in ("sessions", "admin", "django_celery_beat", "account", "socialaccount"):
+            registry.register_unshown_writes(app_label)
+        registry.register_unshown_writes("collabcity.Notification")
+        registry.register_unshown_writes("collabcity.MutedTopic")
+        registry.register_unshown_writes("collabcity.User", columns=("last_login", "password"))
+        post_migrate.connect(page_cache.install_triggers, sender=self)
 
         registry.register_role(
             registry.RoleSpec(roles.MUNICIPAL_STAFF, roles.MUNICIPAL_STAFF_LABEL, admin=True)

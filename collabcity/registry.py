@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -124,6 +124,11 @@ class Registry:
     private_folders: dict[str, str] = field(default_factory=dict)
     role_permissions: dict[str, list[str]] = field(default_factory=dict)
     dataset_providers: list[Callable[[], Iterable[Dataset]]] = field(default_factory=list)
+    # For the page cache (collabcity/page_cache.py): when pages next change by the clock, and
+    # "app_label" or "app_label.model" -> the columns whose writes no public page shows
+    # (empty: the whole table's).
+    page_changes: list[Callable[[datetime], datetime | None]] = field(default_factory=list)
+    unshown_writes: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -185,6 +190,30 @@ def register_datasets(provider: Callable[[], Iterable[Dataset]]) -> None:
     request for the catalogue, so datasets that come and go (a closed election) are listed
     as soon as they exist."""
     registry.dataset_providers.append(provider)
+
+
+def register_page_changes(next_change: Callable[[datetime], datetime | None]) -> None:
+    """`next_change(now)` is the first moment after now when one of the programme's public
+    pages changes with no write (a window opens or closes, a date becomes past), or None.
+    Midnight is the core's: a page showing "today" needs nothing more."""
+    registry.page_changes.append(next_change)
+
+
+def register_unshown_writes(label: str, *, columns: Iterable[str] = ()) -> None:
+    """Writes to a model ("app_label.Model") or to every model of an app ("app_label") that no
+    public page shows, so that they leave cached pages in place: only for tables written on
+    every vote, login or visit. With columns, only updates of just those columns."""
+    registry.unshown_writes[label.lower()] = frozenset(columns)
+
+
+def page_changes() -> list[Callable[[datetime], datetime | None]]:
+    return list(registry.page_changes)
+
+
+def unshown_writes(app_label: str, model_name: str) -> frozenset[str] | None:
+    """None when every write to the model may change a public page."""
+    found = registry.unshown_writes
+    return found.get(f"{app_label}.{model_name}", found.get(app_label))
 
 
 def register_periodic_tasks(schedule: dict[str, dict[str, Any]]) -> None:

@@ -213,6 +213,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Anonymous public pages are cached whole (collabcity/page_cache.py) and dropped as soon as
+# what they show changes; this only bounds how long an unused page takes room in the cache.
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "900"))
+
 # Celery: with no broker configured, tasks run in the request that queues them.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -232,6 +236,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {
         "task": "collabcity.tasks.deliver_pending_notifications",
+        "schedule": 60.0,
+    },
+    "compact-page-changes": {
+        "task": "collabcity.tasks.compact_page_changes",
         "schedule": 60.0,
     },
 }

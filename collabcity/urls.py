@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from . import views
 
@@ -28,6 +30,9 @@ urlpatterns = [
     path("centri-sociali/", include("centri_sociali.urls")),
     path("volontariato/", include("volontariato.urls")),
     path("account/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is in the header of every page, cached pages included: a form with
+    # a CSRF token would make each page the visitor's own. A forged switch can only change the
+    # language someone reads the portal in, and they can switch it back.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -15,10 +15,12 @@ from . import files, notifications, opendata_catalogue, registry
 from .celery import app as celery_app
 from .forms import ProfileForm, QuartiereFinderForm
 from .models import Ambito, Notification, Quartiere
+from .page_cache import cache_public_page
 
 INBOX_PAGE_SIZE = 20
 
 
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -31,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def legal_page(request: HttpRequest, page: str) -> HttpResponse:
     return render(
         request,
@@ -42,6 +45,7 @@ def legal_page(request: HttpRequest, page: str) -> HttpResponse:
     )
 
 
+@cache_public_page
 def quartiere_list(request: HttpRequest) -> HttpResponse:
     finder = QuartiereFinderForm(request.GET or None)
     if finder.is_bound:
@@ -55,6 +59,7 @@ def quartiere_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def quartiere_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quartiere = get_object_or_404(Quartiere.objects.select_related("ambito"), slug=slug)
     return render(
@@ -146,6 +151,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"database": database, "broker": _broker_state()}, status=status)
 
 
+@cache_public_page
 def opendata(request: HttpRequest) -> HttpResponse:
     """Every dataset the portal publishes, with its licence, updates and files."""
     return render(
@@ -171,6 +177,7 @@ def opendata(request: HttpRequest) -> HttpResponse:
 RDF_MEDIA_TYPES = {"turtle": "text/turtle", "xml": "application/rdf+xml"}
 
 
+@cache_public_page
 @require_GET
 def opendata_rdf(request: HttpRequest, fmt: str) -> HttpResponse:
     """The same catalogue in DCAT-AP_IT, for the national catalogue to harvest."""

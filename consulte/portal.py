@@ -3,6 +3,9 @@
 See collabcity.registry.
 """
 
+from datetime import datetime
+
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +15,7 @@ from collabcity.demo import DemoAccount
 
 from . import demo, roles, schedule
 from .elections import opendata
-from .models import NOTIFICATION_TOPIC
+from .models import NOTIFICATION_TOPIC, Election, Meeting
 from .rules import has_office_perm, is_poll_worker
 
 
@@ -23,6 +26,20 @@ def working_areas(user):
         )
     if is_poll_worker(user):
         yield registry.WorkingArea(_("Punto voto: le elezioni"), reverse("consulte:election_list"))
+
+
+ELECTION_MOMENTS = ("nomination_opens_at", "nomination_closes_at", "opens_at", "closes_at")
+
+
+def next_page_change(now: datetime) -> datetime | None:
+    """An election's candidacies or vote open or close, a meeting goes from upcoming to past
+    (dates of terms and of opinions' deadlines change at midnight, the core's)."""
+    elections = Election.objects.aggregate(
+        **{name: Min(name, filter=Q(**{f"{name}__gt": now})) for name in ELECTION_MOMENTS}
+    )
+    meeting = Meeting.objects.filter(starts_at__gt=now).aggregate(first=Min("starts_at"))
+    moments = [*elections.values(), meeting["first"]]
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def register() -> None:
@@ -62,3 +79,9 @@ def register() -> None:
         )
     )
     registry.register_working_areas(working_areas)
+    registry.register_page_changes(next_page_change)
+    # Election day writes these on every verification and vote; no public page shows them
+    # (turnout and results are published by the tally, into tables that are tracked).
+    for model in ("ElectorVerification", "VotingCredential", "ElectorVote", "Envelope"):
+        registry.register_unshown_writes(f"consulte.{model}")
+    registry.register_unshown_writes("consulte.ElectionLogEntry")

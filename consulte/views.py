@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collabcity.models import Ambito, Quartiere
+from collabcity.page_cache import cache_public_page
 
 from . import services
 from .forms import OpinionDraftForm
@@ -15,6 +16,7 @@ from .models import Council, Election, Meeting, Member, OpinionRequest
 from .rules import has_office_perm
 
 
+@cache_public_page
 def index(request: HttpRequest) -> HttpResponse:
     """What the consulte are, and the nine councils with the quartieri each represents."""
     today = timezone.localdate()
@@ -34,6 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The elections include (consulte/includes/council_elections.html) reads every election with
     # its result: fetched here in one query so the page stays constant however many there are.
@@ -73,6 +76,7 @@ def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cache_public_page
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.select_related("council__ambito"), council__slug=slug, pk=pk
@@ -88,6 +92,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@cache_public_page
 def opinion_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The Comune's request is public from the start; the opinion only once published."""
     opinion_request = _get_request(slug, pk)

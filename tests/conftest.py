@@ -149,3 +149,12 @@ def _broker_breaker_closed():
     broker_breaker.reset()
     yield
     broker_breaker.reset()
+
+
+@pytest.fixture
+def uncached_pages(client):
+    """For tests that count the queries of rendering a public page: any cookie but the CSRF and
+    language ones keeps `client`'s requests away from the page cache (tested on its own in
+    tests/collabcity/test_page_cache.py)."""
+    client.cookies["rendering-only"] = "1"
+    return client

@@ -3,7 +3,9 @@
 See collabcity.registry.
 """
 
-from django.db.models import Exists, OuterRef, Subquery
+from datetime import datetime
+
+from django.db.models import Exists, Min, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +40,11 @@ def quartiere_section(request, quartiere) -> dict:
     return {"opportunities": opportunities}
 
 
+def next_page_change(now: datetime) -> datetime | None:
+    """A shift starts, and leaves the lists of upcoming shifts and of open opportunities."""
+    return Shift.objects.upcoming().aggregate(first=Min("starts_at"))["first"]
+
+
 def register() -> None:
     registry.register_datasets(opendata.datasets)
     roles.register()
@@ -69,3 +76,4 @@ def register() -> None:
         )
     )
     registry.register_working_areas(working_areas)
+    registry.register_page_changes(next_page_change)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from collabcity.page_cache import cache_public_page
 from collabcity.spreadsheets import csv_safe
 
 from . import opendata, services
@@ -81,6 +82,7 @@ def _checked(request: HttpRequest, queryset, permission: str, **lookup):
     return obj
 
 
+@cache_public_page
 def index(request: HttpRequest) -> HttpResponse:
     """How civic volunteering works and how to join the register."""
     latest = (
@@ -103,6 +105,7 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- Opportunities ---------------------------------------------------------------------------
 
 
+@cache_public_page
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     opportunities = Opportunity.objects.published().with_upcoming_shifts().for_listing()
     filterset = OpportunityFilter(request.GET or None, queryset=opportunities)
@@ -125,6 +128,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = _opportunity(
         request,
@@ -652,6 +656,7 @@ def totals(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def open_totals(request: HttpRequest, group: str) -> HttpResponse:
     """Confirmed hours by quartiere, proposing body or year: open data, no row names a person."""
     if group not in opendata.PUBLIC_GROUPS:

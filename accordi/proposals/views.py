@@ -24,6 +24,7 @@ from accordi.models import (
     ProposalStatusChange,
 )
 from accordi.services import representative_party
+from collabcity.page_cache import cache_public_page
 from consulte.services import is_late, public_url
 
 from . import services
@@ -63,6 +64,7 @@ def _error(request: HttpRequest, error: services.ProposalError) -> None:
 # -- Calls ----------------------------------------------------------------------------------
 
 
+@cache_public_page
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -82,6 +84,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 @require_GET
 def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     call = get_object_or_404(
@@ -106,6 +109,7 @@ def _filtered(request: HttpRequest, queryset) -> ProposalFilter:
     return ProposalFilter(request.GET, queryset=queryset, request=request)
 
 
+@cache_public_page
 @require_GET
 def proposal_list(request: HttpRequest) -> HttpResponse:
     proposals = _filtered(request, Proposal.objects.public().for_listing().with_support_count())
@@ -117,6 +121,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 @require_GET
 def proposal_map(request: HttpRequest) -> HttpResponse:
     proposals = _filtered(request, Proposal.objects.public().for_listing().select_related("centre"))
@@ -153,11 +158,13 @@ def _export_queryset(request: HttpRequest):
     return _filtered(request, proposals).qs
 
 
+@cache_public_page
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     return opendata.proposals_csv_response(_export_queryset(request))
 
 
+@cache_public_page
 @require_GET
 def export_json(request: HttpRequest) -> HttpResponse:
     return opendata.proposals_json_response(_export_queryset(request), request)
@@ -183,6 +190,7 @@ def _with_details(queryset):
     )
 
 
+@cache_public_page
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _readable(request, pk, _with_details(Proposal.objects.all()))

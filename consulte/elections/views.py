@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collabcity.net import client_ip
+from collabcity.page_cache import cache_public_page
 
 from ..models import Candidate, Election, ElectorVerification, Result
 from . import casting, common, nominations, opendata, verification
@@ -36,6 +37,7 @@ def _closed_with_result(pk: int) -> Election:
     return election
 
 
+@cache_public_page
 def election_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     elections_qs = Election.objects.for_listing().order_by("closes_at")
@@ -72,6 +74,7 @@ def _voter_state(request: HttpRequest, election: Election) -> dict:
     return {"elector": elector, "voted": voted}
 
 
+@cache_public_page
 def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     election = _election(pk)
     candidates = list(election.candidates.approved().alphabetical())
@@ -324,6 +327,7 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def election_results(request: HttpRequest, pk: int) -> HttpResponse:
     election = _closed_with_result(pk)
     result = election.result

@@ -117,7 +117,9 @@ def test_invalid_filters_explain_and_do_not_break(client, city, params):
     assert "Bozza segreta" not in response.content.decode()
 
 
-def test_list_runs_a_fixed_number_of_queries(client, city, django_assert_max_num_queries):
+def test_list_runs_a_fixed_number_of_queries(
+    client, uncached_pages, city, django_assert_max_num_queries
+):
     for _ in range(20):
         agreement_in(Status.ACTIVE)
     with django_assert_max_num_queries(6):
@@ -154,7 +156,9 @@ def test_detail_shows_parties_commitments_totals_actions_and_progress(client, db
     assert "20 su 50 persone" in body
 
 
-def test_detail_runs_a_fixed_number_of_queries(client, db, django_assert_max_num_queries):
+def test_detail_runs_a_fixed_number_of_queries(
+    client, uncached_pages, db, django_assert_max_num_queries
+):
     agreement = agreement_in(Status.ACTIVE)
     for _ in range(5):
         MeasurementFactory(indicator=IndicatorFactory(agreement=agreement))

@@ -28,7 +28,7 @@ def many_series(first: int, last: int) -> None:
 
 @pytest.mark.parametrize("view", ["mese", "settimana", "giorno", "elenco"])
 def test_calendar_queries_do_not_grow_with_the_activities(
-    client, db, view, django_assert_max_num_queries
+    client, uncached_pages, db, view, django_assert_max_num_queries
 ):
     url = f"/centri-sociali/calendario/?vista={view}&data=2027-03-08&dal=2027-03-01&al=2027-03-31"
     many_series(0, 3)
@@ -148,7 +148,9 @@ def test_centre_page_shows_facts_hours_rooms_and_upcoming(client, room):
         assert expected in text, expected
 
 
-def test_network_list_queries_are_constant(client, db, django_assert_max_num_queries):
+def test_network_list_queries_are_constant(
+    client, uncached_pages, db, django_assert_max_num_queries
+):
     for n in range(12):
         centre = CentreFactory()
         centre.facilities.add(FacilityFactory(name=f"Servizio {n}", slug=f"s-{n}"))

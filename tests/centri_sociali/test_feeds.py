@@ -115,7 +115,7 @@ def test_uid_is_stable_across_requests(client, course):
     assert first == {str(e["UID"]) for e in events(parse(client.get(url)))}
 
 
-def test_feed_queries_are_constant(client, room, django_assert_max_num_queries):
+def test_feed_queries_are_constant(client, uncached_pages, room, django_assert_max_num_queries):
     for n in range(15):
         start = future(1 + n)
         weekly(centre=room.centre, room=None, title=f"Corso {n}", starts_at=start,

@@ -29,7 +29,9 @@ def test_home_is_in_italian_and_leads_to_the_four_programmes(client, rosta_nuova
     assert rosta_nuova.get_absolute_url() in body
 
 
-def test_home_runs_a_fixed_number_of_queries(client, db, django_assert_max_num_queries):
+def test_home_runs_a_fixed_number_of_queries(
+    client, uncached_pages, db, django_assert_max_num_queries
+):
     for _ in range(30):
         QuartiereFactory()
     with django_assert_max_num_queries(4):
@@ -75,7 +77,7 @@ def test_unknown_quartiere_is_a_404(client, db):
     assert client.get("/quartieri/atlantide/").status_code == 404
 
 
-def test_centre_list_and_page(client, rosta_nuova, django_assert_max_num_queries):
+def test_centre_list_and_page(client, uncached_pages, rosta_nuova, django_assert_max_num_queries):
     centres = [CentreFactory(quartiere=rosta_nuova) for _ in range(10)]
 
     with django_assert_max_num_queries(3):

@@ -59,7 +59,9 @@ def test_index_shows_an_ambito_without_council_page(client):
     assert "Centro storico" in response.content.decode()
 
 
-def test_index_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+def test_index_runs_a_constant_number_of_queries(
+    client, uncached_pages, django_assert_max_num_queries
+):
     make_city()
     with django_assert_max_num_queries(4):
         client.get(reverse("consulte:index"))
@@ -157,7 +159,7 @@ def test_council_page_shows_requests_but_only_published_opinions(client, council
 
 
 def test_council_page_runs_a_constant_number_of_queries(
-    client, council, django_assert_max_num_queries
+    client, uncached_pages, council, django_assert_max_num_queries
 ):
     for _ in range(5):
         MemberFactory(council=council)
