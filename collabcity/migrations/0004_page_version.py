@@ -13,10 +13,9 @@ go back to a number some cached pages were stored under.
 from django.db import migrations
 
 CREATE = """
--- Only counted: no key, hence no sequence, which (unlike the rows) would not roll back.
-CREATE TABLE collabcity_pagechange (
-    changed_at timestamptz NOT NULL DEFAULT transaction_timestamp()
-);
+-- Only counted: no key, hence no sequence, which (unlike the rows) would not roll back; and no
+-- column, so the log keeps no time of any write.
+CREATE TABLE collabcity_pagechange ();
 CREATE TABLE collabcity_pageversion (
     id smallint PRIMARY KEY CHECK (id = 1),
     compacted bigint NOT NULL
