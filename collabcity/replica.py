@@ -44,10 +44,16 @@ class ReplicaReadsMiddleware:
             _replica_allowed.reset(token)
 
 
+def public_read_alias() -> str:
+    """The database this request's public reads come from now. Whatever is computed from the
+    data of a page (a version or a digest under which it is cached) must be read from the same
+    database, before the data, so that it is never newer than the page."""
+    allowed = _replica_allowed.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+    return REPLICA_DB_ALIAS if allowed else DEFAULT_DB_ALIAS
+
+
 def reads_from_replica(model) -> bool:
-    if not _replica_allowed.get():
-        return False
-    if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+    if public_read_alias() != REPLICA_DB_ALIAS:
         return False
     # A many-to-many table follows the model that declares it.
     owner = model._meta.auto_created or model

@@ -231,6 +231,14 @@ def test_logged_in_people_and_posts_read_the_primary():
     assert in_request("POST", anonymous(), read_agreements) == "default"
 
 
+def test_public_reads_come_from_the_replica_only_in_an_anonymous_get():
+    from collabcity.replica import public_read_alias
+
+    assert in_request("GET", anonymous(), public_read_alias) == "replica"
+    assert in_request("POST", anonymous(), public_read_alias) == "default"
+    assert public_read_alias() == "default"
+
+
 def test_outside_a_request_everything_reads_the_primary():
     # Celery tasks, management commands, the shell.
     assert read_agreements() == "default"
