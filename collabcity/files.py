@@ -8,28 +8,37 @@ URL, and only views that check the permission of the person asking serve them.
 
 import shutil
 from pathlib import Path
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
 from django.utils.deconstruct import deconstructible
+from django.utils.encoding import filepath_to_uri
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 MB = 1024 * 1024
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT; their "URL" is the staff-only view `private_file`."""
+PRIVATE_URL = "/riservati/"
+
+
+class PrivateURLMixin:
+    """A private file's "URL" is the view `private_file`, which checks who asks, wherever the
+    storage keeps the file."""
+
+    def url(self, name, *args, **kwargs):
+        return urljoin(PRIVATE_URL, filepath_to_uri(name).lstrip("/"))
+
+
+class PrivateStorage(PrivateURLMixin, FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT (collabcity.s3.PrivateS3Storage keeps them in a bucket)."""
 
     @cached_property
     def base_location(self):
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
-
-    @cached_property
-    def base_url(self):
-        return "/riservati/"
 
     def _clear_cached_properties(self, setting, **kwargs):
         super()._clear_cached_properties(setting, **kwargs)

@@ -36,12 +36,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, patch_vary_headers
 
 from . import registry
+from .replica import public_read_alias
 
 TRIGGER = "collabcity_page_changed"
 # Any other cookie may stand for a person (the session above all): such requests are rendered.
@@ -134,9 +135,11 @@ def page_key(request: HttpRequest, version: int) -> str:
 
 def current_version() -> int | None:
     """The number of writes public pages have seen; None where pages are not cached."""
-    if connection.vendor != "postgresql":
+    database = connections[public_read_alias()]
+    if database.vendor != "postgresql":
         return None
-    with connection.cursor() as cursor:
+    # From the copy the page's data will come from (a replica lags): never newer than the page.
+    with database.cursor() as cursor:
         cursor.execute("SELECT collabcity_page_version()")
         return cursor.fetchone()[0]
 

@@ -129,6 +129,9 @@ class Registry:
     # (empty: the whole table's).
     page_changes: list[Callable[[datetime], datetime | None]] = field(default_factory=list)
     unshown_writes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Models ("app_label.ModelName") read from the primary database even on public pages, where
+    # the others may come from a replica that lags behind (collabcity/replica.py).
+    primary_reads: set[str] = field(default_factory=set)
 
 
 registry = Registry()
@@ -153,6 +156,15 @@ def register_topic(topic: Topic) -> None:
 
 def register_demo(loader: DemoLoader) -> None:
     registry.demo_loaders.append(loader)
+
+
+def register_primary_reads(model_labels: Iterable[str]) -> None:
+    """Models a replica must never answer for: what a second's lag would make wrong."""
+    registry.primary_reads.update(model_labels)
+
+
+def reads_primary(model_label: str) -> bool:
+    return model_label in registry.primary_reads
 
 
 def register_private_folder(folder: str, staff_permission: str) -> None:

@@ -100,6 +100,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL read replica answers the anonymous visitors' page reads; elections, sessions,
+# accounts, writes and transactions stay on the primary (collabcity/replica.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        # In tests, a second connection to the test database.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["collabcity.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "collabcity.replica.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "collabcity.User"
@@ -192,6 +210,48 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Outside MEDIA_ROOT, never served by the web server: see collabcity/files.py.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 
+# Uploads in an S3-compatible bucket, for several web and worker machines that share no disk.
+# No ACL is ever sent with an object: every file is as private as the bucket, and the public
+# files are reached through signed links, or through MEDIA_S3_CUSTOM_DOMAIN (a CDN, or a bucket
+# policy that opens the media/ prefix only). Private files keep their URL, the view that checks
+# the permission (collabcity/s3.py); they go to their own bucket if MEDIA_S3_PRIVATE_BUCKET.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    s3_options = {
+        "default_acl": None,
+        "file_overwrite": False,
+        **{
+            option: os.environ[variable]
+            for option, variable in [
+                ("endpoint_url", "MEDIA_S3_ENDPOINT_URL"),
+                ("region_name", "MEDIA_S3_REGION"),
+                # Without them, boto3's own chain: AWS_* variables, the machine's role.
+                ("access_key", "MEDIA_S3_ACCESS_KEY_ID"),
+                ("secret_key", "MEDIA_S3_SECRET_ACCESS_KEY"),
+            ]
+            if os.environ.get(variable)
+        },
+    }
+    media_domain = os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **s3_options,
+            "bucket_name": MEDIA_S3_BUCKET,
+            "location": "media",
+            "custom_domain": media_domain or None,
+            "querystring_auth": not media_domain,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "collabcity.s3.PrivateS3Storage",
+        "OPTIONS": {
+            **s3_options,
+            "bucket_name": os.environ.get("MEDIA_S3_PRIVATE_BUCKET") or MEDIA_S3_BUCKET,
+            "location": "private",
+        },
+    }
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if PRODUCTION and not REDIS_URL:
     # Rate limits (votes' verification, logins) and sessions' caches must be shared by every
@@ -216,6 +276,26 @@ else:
 # Anonymous public pages are cached whole (collabcity/page_cache.py) and dropped as soon as
 # what they show changes; this only bounds how long an unused page takes room in the cache.
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "900"))
+# Sessions: in the database (db), or in Redis (cache), or in Redis in front of the database
+# (cached_db), so that a web process keeps nothing of its own and any machine serves any request.
+# Their own cache alias, which SESSION_REDIS_URL may put on a Redis that never evicts keys.
+SESSION_BACKENDS = ("db", "cached_db", "cache")
+session_backend = (os.environ.get("SESSION_ENGINE") or "db").removeprefix(
+    "django.contrib.sessions.backends."
+)
+if session_backend not in SESSION_BACKENDS:
+    raise ImproperlyConfigured(f"SESSION_ENGINE must be one of {', '.join(SESSION_BACKENDS)}.")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{session_backend}"
+if session_backend != "db":
+    if not REDIS_URL:
+        # A memory cache is per process: a session would exist on one web process only.
+        raise ImproperlyConfigured(f"SESSION_ENGINE={session_backend} needs REDIS_URL.")
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("SESSION_REDIS_URL") or REDIS_URL,
+        "KEY_PREFIX": "collabcity-sessions",
+    }
+    SESSION_CACHE_ALIAS = "sessions"
 
 # Celery: with no broker configured, tasks run in the request that queues them.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)

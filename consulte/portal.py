@@ -15,8 +15,50 @@ from collabcity.demo import DemoAccount
 
 from . import demo, roles, schedule
 from .elections import opendata
-from .models import NOTIFICATION_TOPIC, Election, Meeting
+from .models import (
+    NOTIFICATION_TOPIC,
+    Ballot,
+    BallotBox,
+    BallotPreference,
+    Candidate,
+    CandidateResult,
+    DeskCount,
+    DeskCountLine,
+    Election,
+    ElectionLogEntry,
+    Elector,
+    ElectorVerification,
+    ElectorVote,
+    Envelope,
+    Guardian,
+    Meeting,
+    Result,
+    RollImport,
+    VotingCredential,
+    VotingPoint,
+)
 from .rules import has_office_perm, is_poll_worker
+
+ELECTION_MODELS = (
+    Election,
+    Candidate,
+    RollImport,
+    Elector,
+    VotingCredential,
+    ElectorVerification,
+    ElectorVote,
+    VotingPoint,
+    BallotBox,
+    Guardian,
+    Envelope,
+    Ballot,
+    BallotPreference,
+    DeskCount,
+    DeskCountLine,
+    Result,
+    CandidateResult,
+    ElectionLogEntry,
+)
 
 
 def working_areas(user):
@@ -50,6 +92,10 @@ def register() -> None:
 
     roles.register()
     registry.register_periodic_tasks(schedule.BEAT_SCHEDULE)
+    # An election's pages and services read the primary database, never a replica: a lagging
+    # copy would show a closed election as open, a cast vote as not cast, a roll entry as not
+    # yet verified.
+    registry.register_primary_reads(model._meta.label for model in ELECTION_MODELS)
     # Only the electoral rolls are private among the consulte's files.
     registry.register_private_folder("consulte", "consulte.view_rollimport")
     registry.register_demo(

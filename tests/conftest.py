@@ -26,6 +26,11 @@ def pytest_configure(config):
             "The tests need a real Redis broker: set REDIS_URL (make test does)."
         )
     _own_redis_database_per_worker()
+    # The read replica of the routing tests (tests/collabcity/test_scale_out.py): a second
+    # connection to the test database, used only where a test turns the router on.
+    settings.DATABASES.setdefault(
+        "replica", {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    )
     # Notification templates of the outbox's own tests ("tests/message": subject and body as given).
     settings.TEMPLATES[0]["DIRS"].append(settings.BASE_DIR / "tests" / "templates")
     # A deliberately slow hash protects stored passwords, not test accounts: with the default

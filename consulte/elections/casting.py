@@ -54,41 +54,48 @@ def check_window(election: Election) -> None:
         raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
 
 
-def _lock_open_window(election: Election) -> str:
+def _lock_open_window(election: Election) -> tuple[str, set[int]]:
     """Hold the election row FOR SHARE and check the window on the database clock; returns the
-    public key. The close (FOR UPDATE) waits for every cast that got past this check, and once
-    it has counted the envelopes no cast gets in, even if someone moved the closing time."""
+    public key and the ids of the approved candidates. The close (FOR UPDATE) waits for every
+    cast that got past this check, and once it has counted the envelopes no cast gets in, even
+    if someone moved the closing time."""
+    approved = election.candidates.approved()
     if connection.vendor == "postgresql":
         election_table = Election._meta.db_table
+        # Every approved candidate, whatever the choice: the ids chosen never reach SQL text.
+        approved_sql, approved_params = approved.values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT 1 FROM {election_table} WHERE id = %s FOR SHARE",  # noqa: S608
                 [election.pk],
             )
-            # A second statement: its timestamp is taken after the lock was granted.
+            # A second statement: its timestamp is taken after the lock was granted. The
+            # candidates come with it, to spare the cast a round trip of its own.
             cursor.execute(
                 f"""
                 SELECT e.opens_at <= statement_timestamp(),
                        e.closes_at > statement_timestamp() AND b.envelopes_at_close IS NULL,
-                       b.public_key
+                       b.public_key,
+                       ARRAY({approved_sql})
                 FROM {election_table} e
                 LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id
                 WHERE e.id = %s
-                """,  # noqa: S608  (table names from the models, value as a parameter)
-                [election.pk],
+                """,  # noqa: S608  (table names and subquery from the models, values as parameters)
+                [*approved_params, election.pk],
             )
-            opened, not_closed, public_key = cursor.fetchone()
+            opened, not_closed, public_key, approved_ids = cursor.fetchone()
     else:
         now = timezone.now()
         box = BallotBox.objects.filter(election=election).first()
         opened = election.opens_at <= now
         not_closed = now < election.closes_at and not (box and box.is_closed)
         public_key = box.public_key if box else None
+        approved_ids = approved.values_list("pk", flat=True)
     if not not_closed:
         raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
     if not opened or public_key is None:
         raise BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
-    return public_key
+    return public_key, set(approved_ids)
 
 
 MAX_DATABASE_ID = 2**31 - 1
@@ -108,8 +115,9 @@ def parse_candidate_id(value) -> int:
     return int(text)
 
 
-def validate_choices(*, election: Election, candidate_ids: list) -> list[Candidate]:
-    """The candidates of a ballot, in preference order; BallotError if it is not valid."""
+def parse_choices(*, election: Election, candidate_ids: list) -> list[int]:
+    """The chosen ids, in preference order, checked for form, number and repetition: what can be
+    said of a ballot without the database. BallotError if it is not valid."""
     ids = [parse_candidate_id(value) for value in candidate_ids]
     if len(ids) > election.max_preferences:
         raise BallotError(
@@ -119,15 +127,25 @@ def validate_choices(*, election: Election, candidate_ids: list) -> list[Candida
         )
     if len(set(ids)) != len(ids):
         raise BallotError(_("Hai scelto lo stesso candidato più di una volta."), code="duplicate")
+    return ids
+
+
+def _unknown_candidate() -> BallotError:
+    return BallotError(
+        _("Una delle preferenze non è un candidato ammesso a questa elezione."),
+        code="unknown_candidate",
+    )
+
+
+def validate_choices(*, election: Election, candidate_ids: list) -> list[Candidate]:
+    """The candidates of a ballot, in preference order; BallotError if it is not valid."""
+    ids = parse_choices(election=election, candidate_ids=candidate_ids)
     # The same query whatever the choice, blank included: the choices must never appear in SQL
     # text (pg_stat_activity, the server log) next to the ElectorVote this connection writes.
     approved = election.candidates.approved().in_bulk()
     by_id = {pk: approved[pk] for pk in ids if pk in approved}
     if len(by_id) != len(ids):
-        raise BallotError(
-            _("Una delle preferenze non è un candidato ammesso a questa elezione."),
-            code="unknown_candidate",
-        )
+        raise _unknown_candidate()
     return [by_id[pk] for pk in ids]
 
 
@@ -153,20 +171,24 @@ class CastReceipt:
 def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: list) -> CastReceipt:
     """Record that the elector voted and store their sealed envelope, in one transaction.
 
-    The unique constraint on (election, elector) is the guard against double votes, also
-    between concurrent requests: the loser gets IntegrityError, turned into AlreadyVoted.
+    The choices are checked against the approved candidates read with the window, under the
+    election's lock: one round trip for both. The unique constraint on (election, elector) is
+    the guard against double votes, also between concurrent requests: the loser gets
+    IntegrityError, turned into AlreadyVoted.
     """
     if elector is None or elector.election_id != election.pk:
         raise BallotError(
             _("Per votare devi prima essere verificato come elettore di questa elezione."),
             code="unverified",
         )
-    candidates = validate_choices(election=election, candidate_ids=candidate_ids)
+    ids = parse_choices(election=election, candidate_ids=candidate_ids)
     receipt_id = new_receipt_id()
     now = timezone.now()
     try:
         with transaction.atomic():
-            public_key = _lock_open_window(election)
+            public_key, approved = _lock_open_window(election)
+            if not approved.issuperset(ids):
+                raise _unknown_candidate()
             ElectorVote.objects.create(
                 election=election,
                 elector=elector,
@@ -178,7 +200,7 @@ def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: l
                 ciphertext=ballot_box.seal_ballot(
                     public_key=public_key,
                     receipt_id=receipt_id,
-                    candidate_ids=[candidate.pk for candidate in candidates],
+                    candidate_ids=ids,
                     slots=election.max_preferences,
                 ),
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -292,26 +293,40 @@ def check_roll(
 TERMINAL_VERIFICATION_SECONDS = 15 * 60
 
 
-def verified_elector(*, election: Election, user: User, session) -> Elector | None:
-    """The elector this request may vote as: the account's link, or the terminal's session,
-    the latter for 15 minutes from the verification, however active the session is."""
+def _verified_electors(*, election_id: int, user: User, session) -> QuerySet[Elector] | None:
+    """The query of the elector this request may vote as: the account's link, or the terminal's
+    session, the latter for 15 minutes from the verification, however active the session is.
+    None when nothing links this request to the election's roll."""
     if user.is_authenticated:
-        verification = (
-            ElectorVerification.objects.select_related("elector")
-            .filter(election=election, user=user)
-            .first()
+        return Elector.objects.filter(
+            verification__election_id=election_id, verification__user=user
         )
-        if verification is not None:
-            return verification.elector
-        return None
-    entry = session.get(SESSION_KEY, {}).get(str(election.pk))
+    entry = session.get(SESSION_KEY, {}).get(str(election_id))
     if not isinstance(entry, list) or len(entry) != 2:
         return None
     elector_id, verified_at = entry
     if time.time() - verified_at > TERMINAL_VERIFICATION_SECONDS:
-        forget_in_session(session=session, election=election)
+        _forget(session, election_id)
         return None
-    return Elector.objects.filter(pk=elector_id, election=election).first()
+    return Elector.objects.filter(pk=elector_id, election_id=election_id)
+
+
+def verified_elector(*, election: Election, user: User, session) -> Elector | None:
+    """The elector this request may vote as in `election` (see _verified_electors)."""
+    electors = _verified_electors(election_id=election.pk, user=user, session=session)
+    elector = electors.first() if electors is not None else None
+    if elector is not None:
+        elector.election = election
+    return elector
+
+
+def verified_elector_with_election(*, election_id: int, user: User, session) -> Elector | None:
+    """The same elector with their election and its ballot box (whether voting can open) in one
+    query: the ballot's pages need nothing else."""
+    electors = _verified_electors(election_id=election_id, user=user, session=session)
+    if electors is None:
+        return None
+    return electors.select_related("election__ballot_box").first()
 
 
 def remember_in_session(*, session, elector: Elector) -> None:
@@ -321,8 +336,12 @@ def remember_in_session(*, session, elector: Elector) -> None:
 
 
 def forget_in_session(*, session, election: Election) -> None:
+    _forget(session, election.pk)
+
+
+def _forget(session, election_id: int) -> None:
     verified = dict(session.get(SESSION_KEY, {}))
-    if verified.pop(str(election.pk), None) is not None:
+    if verified.pop(str(election_id), None) is not None:
         session[SESSION_KEY] = verified
 
 

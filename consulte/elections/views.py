@@ -240,14 +240,16 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     POST step=review shows the choices back; step=cast casts. The receipt is rendered in the
     cast response and stored nowhere else: a reload re-posts and meets "hai già votato".
     """
-    election = _election(pk)
-    elector = verification.verified_elector(
-        election=election, user=request.user, session=request.session
+    # The voter's own roll entry brings the election with it: one query for both.
+    elector = verification.verified_elector_with_election(
+        election_id=pk, user=request.user, session=request.session
     )
     if elector is None:
+        election = _election(pk)
         if election.is_open:
             messages.info(request, _("Per votare devi prima verificarti come elettore."))
         return redirect("consulte:election_verify", pk=election.pk)
+    election = elector.election
     if request.method == "POST" and request.POST.get("step") == "cast":
         return _cast(request, election, elector)
     candidates = casting.ballot_candidates(election)
