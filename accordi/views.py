@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
@@ -33,8 +34,13 @@ def _filtered(request: HttpRequest, queryset) -> AgreementFilter:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The published agreements, with filters and search."""
-    agreements = _filtered(request, Agreement.objects.public().for_listing())
-    page = Paginator(agreements.qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    agreements = SimpleLazyObject(
+        lambda: _filtered(request, Agreement.objects.public().for_listing())
+    )
+    # Read only when the page's shared part is rendered, not when it comes from the cache.
+    page = SimpleLazyObject(
+        lambda: Paginator(agreements.qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    )
     return render(
         request,
         "accordi/agreement_list.html",

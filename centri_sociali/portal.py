@@ -21,7 +21,8 @@ from .views import ACTIVITY_UPCOMING_DAYS, CENTRE_UPCOMING_DAYS
 
 
 def home_card(request) -> dict:
-    return {"centre_count": Centre.objects.network().count()}
+    # Counted when the card is rendered: a home page from the cache counts nothing.
+    return {"centre_count": Centre.objects.network().count}
 
 
 def quartiere_section(request, quartiere) -> dict:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
@@ -40,37 +41,38 @@ VIEW_PARAMETERS = {"vista", "data", "pagina"}
 
 @cache_public_page
 def centre_list(request: HttpRequest) -> HttpResponse:
-    # One query for the facilities of every centre: the table's column and the filter's list.
-    links = Centre.facilities.through.objects.values_list(
-        "centre_id", "facility__slug", "facility__name"
-    ).order_by("facility__name")
-    facilities_of: dict[int, list[str]] = {}
-    offered: dict[str, str] = {}
-    for centre_id, slug, name in links:
-        facilities_of.setdefault(centre_id, []).append(name)
-        offered[slug] = name
-    filterset = CentreFilter(
-        request.GET, queryset=Centre.objects.all(), facility_choices=list(offered.items())
-    )
-    centres = (
-        list(
-            filterset.qs.for_listing().order_by(
-                F("quartiere__ambito__code").asc(nulls_last=True), "name"
-            )
+    def listing() -> dict:
+        # One query for the facilities of every centre: the table's column and the filter's list.
+        links = Centre.facilities.through.objects.values_list(
+            "centre_id", "facility__slug", "facility__name"
+        ).order_by("facility__name")
+        facilities_of: dict[int, list[str]] = {}
+        offered: dict[str, str] = {}
+        for centre_id, slug, name in links:
+            facilities_of.setdefault(centre_id, []).append(name)
+            offered[slug] = name
+        filterset = CentreFilter(
+            request.GET, queryset=Centre.objects.all(), facility_choices=list(offered.items())
         )
-        if filterset.is_valid()
-        else []
-    )
-    for centre in centres:
-        centre.facility_names = facilities_of.get(centre.pk, [])
-    markers = map_markers(centres)
+        centres = (
+            list(
+                filterset.qs.for_listing().order_by(
+                    F("quartiere__ambito__code").asc(nulls_last=True), "name"
+                )
+            )
+            if filterset.is_valid()
+            else []
+        )
+        for centre in centres:
+            centre.facility_names = facilities_of.get(centre.pk, [])
+        return {"centres": centres, "filter": filterset, "markers": map_markers(centres)}
+
+    # Read only when the page's shared part is rendered, not when it comes from the cache.
     return render(
         request,
         "centri_sociali/centre_list.html",
         {
-            "centres": centres,
-            "filter": filterset,
-            "markers": markers,
+            "listing": SimpleLazyObject(listing),
             "manages_any": Centre.objects.managed_by(request.user).exists(),
         },
     )
@@ -116,20 +118,19 @@ def _feed_links(request: HttpRequest, path: str) -> dict[str, str]:
 
 @cache_public_page
 def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    centre = get_object_or_404(
-        Centre.objects.for_listing().prefetch_related(
-            "rooms", "opening_hours", "facilities", "sources"
-        ),
-        slug=slug,
-    )
+    # One centre: its rooms, hours and facilities are read by the page's shared part, only when
+    # it is rendered rather than taken from the cache.
+    centre = get_object_or_404(Centre.objects.for_listing(), slug=slug)
     # Staff who keep the city data see which facts still lack a source; citizens see only
     # the facts, each stated by the sources listed at the foot of the page.
     may_verify = request.user.has_perm("centri_sociali.change_centre")
     now = timezone.now()
-    slots = calendar.dates_between(
-        Activity.objects.published().filter(centre=centre),
-        now,
-        now + timedelta(days=CENTRE_UPCOMING_DAYS),
+    slots = SimpleLazyObject(
+        lambda: calendar.dates_between(
+            Activity.objects.published().filter(centre=centre),
+            now,
+            now + timedelta(days=CENTRE_UPCOMING_DAYS),
+        )[:20]
     )
     following = request.user.is_authenticated and centre.follows.filter(user=request.user).exists()
     return render(
@@ -137,12 +138,12 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "centri_sociali/centre_detail.html",
         {
             "centre": centre,
-            "slots": slots[:20],
-            "more_slots": len(slots) > 20,
-            "hours": _weekly_hours(centre),
+            "slots": slots,
+            "hours": SimpleLazyObject(lambda: _weekly_hours(centre)),
             "markers": map_markers([centre]),
             "following": following,
             "feed": _feed_links(request, reverse("centri_sociali:centre_feed", args=[slug])),
+            "may_verify": may_verify,
             "to_verify": set(centre.unverified_facts()) if may_verify else set(),
         },
     )

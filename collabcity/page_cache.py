@@ -21,6 +21,16 @@ Pages also change with no write, by the clock: an election opens, a date becomes
 moves. Each programme registers when its pages next change that way
 (`registry.register_page_changes`); a stored page expires at the earliest such moment, and at
 the next midnight in any case, or after PAGE_CACHE_MAX_AGE seconds, whichever comes first.
+
+Everybody else (a logged-in person, a session) gets the page rendered, but the parts of it that
+are the same for every visitor come from the cache: a template marks them `{% shared "name" %}`
+(collabcity/templatetags/shared.py). They are stored together, one entry per page, under the
+page's key as above and the same version and clock, read before the view reads its data
+(`cache_public_page` reads it for every GET; a person's own pages ask for it with
+`@cache_shared_fragments`). A shared fragment is always rendered as an anonymous visitor would
+see it (`ANONYMOUS_CONTEXT`), cached or not, so that no one's name, permissions or CSRF token can
+land in it; what a view computes for one person (a "follow" button, a ranking) stays outside, or
+is named in the tag's key.
 """
 
 from __future__ import annotations
@@ -35,6 +45,8 @@ from celery import shared_task
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.context_processors import PermWrapper
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse
@@ -59,13 +71,13 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     @wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _shareable(request):
+            read_version(request)
             return view(request, *args, **kwargs)
-        version = current_version()
+        version, now = read_version(request)
         if version is None:
             return view(request, *args, **kwargs)
         key = page_key(request, version)
         stored = cache.get(key)
-        now = timezone.now()
         if stored is not None and now.timestamp() < stored[2]:
             return _from_cache(stored)
         # Read before the view reads its data: the page is valid until this moment.
@@ -73,10 +85,10 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         response = view(request, *args, **kwargs)
         if _storable(request, response):
             patch_vary_headers(response, ("Cookie",))
-            timeout = min(settings.PAGE_CACHE_MAX_AGE, (expires - now).total_seconds())
+            timeout = _timeout(expires, now)
             if timeout > 0:
                 entry = (response.content, list(response.items()), expires.timestamp())
-                cache.set(key, entry, math.ceil(timeout))
+                cache.set(key, entry, timeout)
         return response
 
     cached_view.caches_public_page = True
@@ -120,14 +132,87 @@ def _from_cache(entry: tuple[bytes, list[tuple[str, str]], float]) -> HttpRespon
     return HttpResponse(content, headers=dict(headers))
 
 
-def page_key(request: HttpRequest, version: int) -> str:
+def page_key(request: HttpRequest, version: int, kind: str = "page") -> str:
     # Parameters sorted but not decoded: two spellings of one query share a page, and two
     # different queries never do.
     parameters = request.META.get("QUERY_STRING", "").split("&")
     query = "&".join(sorted(part for part in parameters if part))
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{version}:{translation.get_language()}:{digest}"
+    return f"{kind}:{version}:{translation.get_language()}:{digest}"
+
+
+def _timeout(expires: datetime, now: datetime) -> int:
+    return math.ceil(min(settings.PAGE_CACHE_MAX_AGE, (expires - now).total_seconds()))
+
+
+# --- fragments shared by every visitor of a page ------------------------------------------
+
+
+def read_version(request: HttpRequest) -> tuple[int | None, datetime]:
+    """The version (None: nothing may be cached) and the time, read once per request.
+
+    Read before the view reads anything: what it shows is then at least as new as the version,
+    and valid until the clock's next change after this moment.
+    """
+    if not hasattr(request, "page_version"):
+        cacheable = request.method in ("GET", "HEAD")
+        request.page_version = (current_version() if cacheable else None, timezone.now())
+    return request.page_version
+
+
+def cache_shared_fragments(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page never shared whole (a person's own) whose shared fragments may come from the
+    cache: the header's menus, the footer."""
+
+    @wraps(view)
+    def view_with_fragments(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        read_version(request)
+        return view(request, *args, **kwargs)
+
+    return view_with_fragments
+
+
+def anonymous_context() -> dict:
+    """What a shared fragment sees in place of the visitor's own."""
+    anonymous = AnonymousUser()
+    return {
+        "user": anonymous,
+        "perms": PermWrapper(anonymous),
+        "csrf_token": None,
+        "messages": (),
+        "unread_notifications": 0,
+    }
+
+
+def _fragments(request: HttpRequest | None) -> tuple[str, dict] | None:
+    """This page's stored fragments (loaded once per request) and their key; None: uncached."""
+    version, now = getattr(request, "page_version", (None, None))
+    if version is None:
+        return None
+    if not hasattr(request, "shared_fragments"):
+        key = page_key(request, version, kind="fragments")
+        entry = cache.get(key)
+        if entry is None or now.timestamp() >= entry["expires"]:
+            entry = {"expires": next_change(version, now).timestamp(), "html": {}}
+        request.shared_fragments = (key, entry)
+    return request.shared_fragments
+
+
+def shared_fragment(request: HttpRequest | None, name: str, render: Callable[[], str]) -> str:
+    """The fragment `name` of this page: from the cache, or rendered by `render()` and stored."""
+    found = _fragments(request)
+    if found is None:
+        return render()
+    key, entry = found
+    html = entry["html"].get(name)
+    if html is None:
+        html = entry["html"][name] = render()
+        now = request.page_version[1]
+        timeout = _timeout(datetime.fromtimestamp(entry["expires"], tz=now.tzinfo), now)
+        if timeout > 0:
+            cache.set(key, entry, timeout)
+    return html
 
 
 # --- the version ----------------------------------------------------------------------------

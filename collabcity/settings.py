@@ -270,6 +270,9 @@ if REDIS_URL:
             "KEY_PREFIX": "collabcity",
         }
     }
+    # Sessions are read from Redis on every request and written to the database only when they
+    # change (a login, a message): PostgreSQL keeps them through a Redis restart.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +16,7 @@ from . import files, notifications, opendata_catalogue, registry
 from .celery import app as celery_app
 from .forms import ProfileForm, QuartiereFinderForm
 from .models import Ambito, Notification, Quartiere
-from .page_cache import cache_public_page
+from .page_cache import cache_public_page, cache_shared_fragments
 
 INBOX_PAGE_SIZE = 20
 
@@ -28,7 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "finder": QuartiereFinderForm(),
             "ambiti": Ambito.objects.with_quartieri(),
-            "programmes": registry.render_sections("home", request),
+            # Read only when the shared fragment is rendered, not when it comes from the cache.
+            "programmes": SimpleLazyObject(lambda: registry.render_sections("home", request)),
         },
     )
 
@@ -69,12 +71,15 @@ def quartiere_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "quartiere": quartiere,
             "neighbours": quartiere.ambito.quartieri.exclude(pk=quartiere.pk).order_by("name"),
             "organisations": quartiere.organisations.order_by("name"),
-            "programmes": registry.render_sections("quartiere", request, quartiere),
+            "programmes": SimpleLazyObject(
+                lambda: registry.render_sections("quartiere", request, quartiere)
+            ),
         },
     )
 
 
 @login_required
+@cache_shared_fragments
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST":
@@ -91,6 +96,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cache_shared_fragments
 def inbox(request: HttpRequest) -> HttpResponse:
     delivered = Notification.objects.filter(recipient=request.user).delivered()
     page = Paginator(delivered, INBOX_PAGE_SIZE).get_page(request.GET.get("pagina"))

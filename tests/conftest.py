@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 
+from collabcity import page_cache
 from tests.demo_city import DatabaseSnapshot
 from tests.factories import UserFactory
 
@@ -157,9 +158,11 @@ def _broker_breaker_closed():
 
 
 @pytest.fixture
-def uncached_pages(client):
+def uncached_pages(client, monkeypatch):
     """For tests that count the queries of rendering a public page: any cookie but the CSRF and
-    language ones keeps `client`'s requests away from the page cache (tested on its own in
-    tests/collabcity/test_page_cache.py)."""
+    language ones keeps `client`'s requests away from the page cache, and with no version the
+    pages' shared fragments are rendered too (both tested on their own in
+    tests/collabcity/test_page_cache.py and test_shared_fragments.py)."""
     client.cookies["rendering-only"] = "1"
+    monkeypatch.setattr(page_cache, "current_version", lambda: None)
     return client

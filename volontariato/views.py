@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from collabcity.page_cache import cache_public_page
+from collabcity.page_cache import cache_public_page, cache_shared_fragments
 from collabcity.spreadsheets import csv_safe
 
 from . import opendata, services
@@ -294,6 +294,7 @@ def _availability_rows(form) -> list[dict]:
 
 
 @login_required
+@cache_shared_fragments
 def my_volunteering(request: HttpRequest) -> HttpResponse:
     volunteer = _volunteer_of(request.user)
     if volunteer is None:

@@ -88,7 +88,9 @@ def test_paging_keeps_the_filters(client, db):
     assert len(titles(client.get(LIST_URL, {"quartiere": "tondo", "pagina": 2}))) == 1
 
 
-def test_list_runs_a_fixed_number_of_queries(client, db, django_assert_max_num_queries):
+def test_list_runs_a_fixed_number_of_queries(
+    client, uncached_pages, db, django_assert_max_num_queries
+):
     def add_opportunities(count):
         for _ in range(count):
             shift = ShiftFactory()

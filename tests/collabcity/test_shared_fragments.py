@@ -1,0 +1,129 @@
+"""The parts of a page that are the same for everyone, cached for logged-in people too
+(`{% shared %}`, collabcity/page_cache.py): never anyone's own data, and never stale."""
+
+import pytest
+from django.template import engines
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from accordi.models import Status
+from centri_sociali.models import CentreFollow
+from collabcity import page_cache
+from tests.accordi.factories import agreement_in
+from tests.factories import CentreFactory, NotificationFactory, QuartiereFactory, UserFactory
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def stored_fragments() -> list[bytes]:
+    redis = page_cache.cache._cache.get_client()
+    return [key for key in redis.keys("*") if b":fragments:" in key]
+
+
+@pytest.fixture
+def centre(db):
+    return CentreFactory(quartiere=QuartiereFactory(name="Rosta Nuova"))
+
+
+def test_two_people_on_one_cached_page_each_see_only_their_own_name_and_buttons(centre):
+    follower = UserFactory(first_name="Zebedeo", last_name="Quaglierini")
+    CentreFollow.objects.create(centre=centre, user=follower)
+    other = UserFactory(first_name="Ermenegilda", last_name="Pizzoccheri")
+
+    first = logged_in(follower).get(centre.get_absolute_url()).content.decode()
+    assert stored_fragments()
+    second = logged_in(other).get(centre.get_absolute_url()).content.decode()
+
+    assert "Zebedeo" in first and "Smetti di seguire il centro" in first
+    assert "Ermenegilda" in second and "Segui il centro" in second
+    assert "Zebedeo" not in second and "Smetti di seguire il centro" not in second
+    assert centre.name in second
+
+
+def test_a_page_from_the_cached_fragments_reads_only_the_person_and_the_version(
+    citizen_client, django_assert_num_queries
+):
+    for _ in range(20):
+        QuartiereFactory()
+    citizen_client.get("/")
+
+    # The user, their unread notifications and the version; the session comes from Redis.
+    with django_assert_num_queries(3):
+        body = citizen_client.get("/").content.decode()
+    assert "Ambiti territoriali e quartieri" in body
+
+
+def test_a_person_sees_their_unread_notifications_at_once_on_a_cached_page(citizen_client, citizen):
+    citizen_client.get("/")
+    NotificationFactory(recipient=citizen, delivered_at=timezone.now())
+
+    body = citizen_client.get("/").content.decode()
+
+    assert "(1 notifica non letta)" in body
+
+
+def test_a_new_agreement_is_on_the_list_at_once_for_a_logged_in_person(citizen_client, db):
+    agreement_in(Status.ACTIVE, title="Orti condivisi di via Roma")
+    assert "Orti condivisi di via Roma" in citizen_client.get("/accordi/").content.decode()
+
+    agreement_in(Status.ACTIVE, title="Portierato di quartiere al Tondo")
+    body = citizen_client.get("/accordi/").content.decode()
+
+    assert "Orti condivisi di via Roma" in body
+    assert "Portierato di quartiere al Tondo" in body
+
+
+def test_fragments_are_kept_per_language(citizen_client, db):
+    citizen_client.get("/")
+    citizen_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    body = citizen_client.get("/").content.decode()
+
+    assert "City of Reggio Emilia" in body
+    assert "Comune di Reggio Emilia" not in body
+
+
+def test_a_personal_page_shares_its_menus_but_not_its_content(db):
+    one = UserFactory(first_name="Zebedeo", last_name="Quaglierini")
+    other = UserFactory(first_name="Ermenegilda", last_name="Pizzoccheri")
+
+    logged_in(one).get("/profilo/")
+    assert stored_fragments()
+    body = logged_in(other).get("/profilo/").content.decode()
+
+    assert "Pizzoccheri" in body
+    assert "Quaglierini" not in body
+
+
+def render_shared(request) -> str:
+    template = engines["django"].from_string(
+        '{% load shared %}{% shared "part" %}[{{ user }}|{% csrf_token %}|{{ perms.collabcity }}]'
+        "{% endshared %}"
+    )
+    return template.render({}, request)
+
+
+def test_a_shared_fragment_is_rendered_as_an_anonymous_visitor_would_see_it(db):
+    request = RequestFactory().get("/")
+    request.user = UserFactory(first_name="Zebedeo", is_superuser=True)
+    request.session = {}
+
+    html = render_shared(request)
+
+    assert "Zebedeo" not in html
+    assert "csrfmiddlewaretoken" not in html
+    assert html == "[AnonymousUser||set()]"
+
+
+def test_a_request_that_did_not_read_the_version_first_gets_no_fragment_from_the_cache(db):
+    request = RequestFactory().get("/")
+    request.user = UserFactory()
+    request.session = {}
+
+    render_shared(request)
+
+    assert not stored_fragments()
