@@ -270,9 +270,6 @@ if REDIS_URL:
             "KEY_PREFIX": "collabcity",
         }
     }
-    # Sessions are read from Redis on every request and written to the database only when they
-    # change (a login, a message): PostgreSQL keeps them through a Redis restart.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -282,10 +279,12 @@ PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "900"))
 # Sessions: in the database (db), or in Redis (cache), or in Redis in front of the database
 # (cached_db), so that a web process keeps nothing of its own and any machine serves any request.
 # Their own cache alias, which SESSION_REDIS_URL may put on a Redis that never evicts keys.
+# With Redis the default is cached_db: read from Redis on every request, written to the database
+# only when they change (a login, a message), so PostgreSQL keeps them through a Redis restart.
 SESSION_BACKENDS = ("db", "cached_db", "cache")
-session_backend = (os.environ.get("SESSION_ENGINE") or "db").removeprefix(
-    "django.contrib.sessions.backends."
-)
+session_backend = (
+    os.environ.get("SESSION_ENGINE") or ("cached_db" if REDIS_URL else "db")
+).removeprefix("django.contrib.sessions.backends.")
 if session_backend not in SESSION_BACKENDS:
     raise ImproperlyConfigured(f"SESSION_ENGINE must be one of {', '.join(SESSION_BACKENDS)}.")
 SESSION_ENGINE = f"django.contrib.sessions.backends.{session_backend}"

@@ -56,8 +56,10 @@ def _own_redis_database_per_worker():
     if database > 15:
         raise pytest.UsageError(f"Too many workers for Redis's 16 databases ({worker}).")
     url = urlunsplit(parts._replace(path=f"/{database}"))
+    for alias in settings.CACHES.values():
+        if alias.get("LOCATION") == settings.REDIS_URL:
+            alias["LOCATION"] = url
     settings.REDIS_URL = url
-    settings.CACHES["default"]["LOCATION"] = url
     settings.CELERY_BROKER_URL = url
     celery_app.conf.broker_url = url
     # The cache handler read CACHES when Django set up; it must read it again.

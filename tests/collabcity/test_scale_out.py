@@ -54,10 +54,16 @@ def refusal(**env: str) -> str:
 # --- Sessions ------------------------------------------------------------------------------
 
 
-def test_sessions_stay_in_the_database_unless_told_otherwise():
-    shown = settings_with(SESSION_ENGINE="")
+def test_sessions_stay_in_the_database_without_redis():
+    shown = settings_with(SESSION_ENGINE="", REDIS_URL="")
     assert shown["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert "sessions" not in shown["CACHES"]
+
+
+def test_sessions_are_read_from_redis_in_front_of_the_database_when_there_is_redis():
+    shown = settings_with(SESSION_ENGINE="", REDIS_URL="redis://cache.internal:6379/0")
+    assert shown["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert shown["SESSION_CACHE_ALIAS"] == "sessions"
 
 
 @pytest.mark.parametrize("engine", ["cached_db", "cache", "django.contrib.sessions.backends.cache"])
