@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import recurrence
-from .models import CalendarDateQuerySet
+from .models import CalendarDate, CalendarDateQuerySet
 from .recurrence import Slot
 
 MONTH, WEEK, DAY, LIST = "mese", "settimana", "giorno", "elenco"
@@ -131,26 +131,27 @@ class Day:
 
 
 def by_day(dates: CalendarDateQuerySet, limit: int | None) -> dict[date, Day]:
-    """The first `limit` dates of each day (all with None) and each day's count, in one query.
+    """The first `limit` dates of each day (all with None) and each day's count, in two queries.
 
-    A busy month of the whole city holds thousands of dates and a grid shows five a day: the
-    database ranks them within their day and sends only those shown.
+    A month of the whole city holds thousands of dates and a grid shows five a day: the
+    database ranks the narrow rows of the table within their day, and only the dates shown
+    are then read with their activity, centre and room.
     """
     local_day = TruncDate("starts_at")
-    ranked = dates.for_display().annotate(
+    ranked = dates.annotate(
         local_day=local_day,
         day_total=models.Window(Count("pk"), partition_by=local_day),
         rank=models.Window(
             RowNumber(), partition_by=local_day, order_by=("starts_at", "title", "activity_id")
         ),
-    )
+    ).values_list("pk", "local_day", "day_total")
     if limit is not None:
         ranked = ranked.filter(rank__lte=limit)
+    day_of = {pk: (day, day_total) for pk, day, day_total in ranked}
     found: dict[date, Day] = {}
-    for row in ranked:
-        found.setdefault(row.local_day, Day([], row.day_total)).slots.append(
-            recurrence.slot_from_date(row)
-        )
+    for row in CalendarDate.objects.filter(pk__in=day_of).for_display():
+        day, day_total = day_of[row.pk]
+        found.setdefault(day, Day([], day_total)).slots.append(recurrence.slot_from_date(row))
     return found
 
 
