@@ -12,11 +12,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from centri_sociali import recurrence, services
+from centri_sociali import portal, recurrence, services
 from centri_sociali.models import Activity, CalendarDate
 from tests.factories import CentreFactory, QuartiereFactory, UserFactory
 
-from .factories import RoomFactory, rome, weekly
+from .factories import ActivityFactory, RoomFactory, rome, weekly
 from .test_admin import admin_post
 
 FIELDS = (
@@ -163,3 +163,15 @@ def test_the_rebuild_command_and_the_migration_restore_lost_dates(course, room):
     migration = importlib.import_module("centri_sociali.migrations.0005_fill_calendar_dates")
     migration.fill(apps, None)
     assert stored(course) == expected
+
+
+def test_the_page_clock_finds_the_next_start_and_end_in_the_dates(room):
+    ActivityFactory(centre=room.centre, room=room, starts_at=rome(2027, 3, 2, 15),
+                    ends_at=rome(2027, 3, 2, 16))  # fmt: skip
+    ActivityFactory(centre=room.centre, room=room, starts_at=rome(2027, 3, 2, 17),
+                    ends_at=rome(2027, 3, 2, 18), published=False)  # fmt: skip
+
+    assert portal.next_page_change(rome(2027, 3, 2, 12)) == rome(2027, 3, 2, 15)
+    assert portal.next_page_change(rome(2027, 3, 2, 15, 30)) == rome(2027, 3, 2, 16)
+    # A draft's dates change no public page: nothing more happens before midnight.
+    assert portal.next_page_change(rome(2027, 3, 2, 16, 30)) > rome(2027, 3, 3)
