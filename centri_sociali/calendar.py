@@ -2,8 +2,8 @@
 
 The city calendar, a centre's page and the managers' page all show the dates of some series
 over a span of days. Here the span is chosen (a month, a week, a day or the list's dates),
-the series are read and expanded into their dates, and the dates are laid out as the weeks
-of a month or a row of days, so that the views only read the request and render.
+its dates are read from the stored calendar (models.CalendarDate), and they are laid out as
+the weeks of a month or a row of days, so that the views only read the request and render.
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db import models
+from django.db.models import Count
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import recurrence
-from .models import ActivityQuerySet
+from .models import CalendarDate, CalendarDateQuerySet
 from .recurrence import Slot
 
 MONTH, WEEK, DAY, LIST = "mese", "settimana", "giorno", "elenco"
@@ -95,61 +98,88 @@ class Window:
         return self.end
 
 
-def dates_between(activities: ActivityQuerySet, start: datetime, end: datetime) -> list[Slot]:
-    """The dates of the series that overlap [start, end), in order, in a fixed number of queries."""
-    return recurrence.expand_many(activities.for_calendar(start, end), start, end)
+def days_of(window: Window, since: date | None = None, until: date | None = None):
+    """The window's first day and the day after its last, narrowed to the filter's days."""
+    first = max(window.first, since) if since else window.first
+    end = min(window.end, until + timedelta(days=1)) if until else window.end
+    return first, max(first, end)
 
 
-def dates(
-    activities: ActivityQuerySet,
+def starting_in(
+    dates: CalendarDateQuerySet,
     window: Window,
     *,
     since: date | None = None,
     until: date | None = None,
-) -> list[Slot]:
-    """The dates of the window; with since/until (the filter's days) only those starting on
-    those days, which a month or a week may exceed."""
-    return [
-        slot
-        for slot in dates_between(activities, window.starts_at, window.ends_at)
-        if (since is None or slot.local_start.date() >= since)
-        and (until is None or slot.local_start.date() <= until)
-    ]
+) -> CalendarDateQuerySet:
+    """The dates that start on the window's days (and on the filter's days, if given)."""
+    first, end = days_of(window, since, until)
+    return dates.starting_between(local_midnight(first), local_midnight(end))
 
 
-def by_day(slots: list[Slot]) -> dict[date, list[Slot]]:
-    """The dates grouped by the local day they start on, in the order given."""
-    days: dict[date, list[Slot]] = {}
-    for slot in slots:
-        days.setdefault(slot.local_start.date(), []).append(slot)
-    return days
+def slots(dates: CalendarDateQuerySet, limit: int | None = None) -> list[Slot]:
+    """The (first `limit`) dates as the pages show them, in order, in one query."""
+    return [recurrence.slot_from_date(date) for date in dates.for_display()[:limit]]
 
 
-def _cell(day: date, slots: list[Slot], limit: int | None) -> dict:
+@dataclass(frozen=True)
+class Day:
+    """The first dates of a day that a grid shows, and how many the day has in all."""
+
+    slots: list[Slot]
+    total: int
+
+
+def by_day(dates: CalendarDateQuerySet, limit: int | None) -> dict[date, Day]:
+    """The first `limit` dates of each day (all with None) and each day's count, in two queries.
+
+    A month of the whole city holds thousands of dates and a grid shows five a day: the
+    database ranks the narrow rows of the table within their day, and only the dates shown
+    are then read with their activity, centre and room.
+    """
+    local_day = TruncDate("starts_at")
+    ranked = dates.annotate(
+        local_day=local_day,
+        day_total=models.Window(Count("pk"), partition_by=local_day),
+        rank=models.Window(
+            RowNumber(), partition_by=local_day, order_by=("starts_at", "title", "activity_id")
+        ),
+    ).values_list("pk", "local_day", "day_total")
+    if limit is not None:
+        ranked = ranked.filter(rank__lte=limit)
+    day_of = {pk: (day, day_total) for pk, day, day_total in ranked}
+    found: dict[date, Day] = {}
+    for row in CalendarDate.objects.filter(pk__in=day_of).for_display():
+        day, day_total = day_of[row.pk]
+        found.setdefault(day, Day([], day_total)).slots.append(recurrence.slot_from_date(row))
+    return found
+
+
+def _cell(day: date, grouped: dict[date, Day]) -> dict:
     """A day of a grid: its first dates, and how many more the day view lists."""
-    shown = slots if limit is None else slots[:limit]
-    return {"day": day, "slots": shown, "more": len(slots) - len(shown)}
+    found = grouped.get(day, Day([], 0))
+    return {"day": day, "slots": found.slots, "more": found.total - len(found.slots)}
 
 
-def month_weeks(window: Window, slots: list[Slot]) -> list[list[dict]]:
+def total(grouped: dict[date, Day]) -> int:
+    return sum(day.total for day in grouped.values())
+
+
+def month_weeks(window: Window, grouped: dict[date, Day]) -> list[list[dict]]:
     """The weeks of the window's month, Monday first, with the days of the months around it."""
-    grouped = by_day(slots)
     weeks = calendar.Calendar().monthdatescalendar(window.first.year, window.first.month)
     return [
-        [
-            {
-                **_cell(day, grouped.get(day, []), MONTH_PER_DAY),
-                "in_month": window.first <= day < window.end,
-            }
-            for day in week
-        ]
+        [{**_cell(day, grouped), "in_month": window.first <= day < window.end} for day in week]
         for week in weeks
     ]
 
 
-def days(window: Window, slots: list[Slot]) -> list[dict]:
+def per_day(window: Window) -> int | None:
+    """How many dates a day of the view shows before "and N more"."""
+    return {MONTH: MONTH_PER_DAY, WEEK: WEEK_PER_DAY}.get(window.view)
+
+
+def days(window: Window, grouped: dict[date, Day]) -> list[dict]:
     """The window's days in a row: a week shows the first dates of each, a day all of them."""
-    limit = WEEK_PER_DAY if window.view == WEEK else None
-    grouped = by_day(slots)
     span = [window.first + timedelta(days=n) for n in range((window.end - window.first).days)]
-    return [_cell(day, grouped.get(day, []), limit) for day in span]
+    return [_cell(day, grouped) for day in span]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collabcity.models import Quartiere
 
-from .models import Activity, Centre
+from .models import Activity, CalendarDate, CalendarDateQuerySet, Centre
 
 # A window longer than this would expand thousands of dates for one page.
 MAX_WINDOW = timedelta(days=366)
@@ -101,8 +101,20 @@ class ActivityFilter(ChoicesOnceMixin, django_filters.FilterSet):
     def free_only(self, queryset, name, value):
         return queryset.free() if value else queryset
 
-    # The dates choose the window the views expand; on the series they only trim what
-    # cannot have a date in it (and the feeds, which export whole series).
+    def dates(self) -> CalendarDateQuerySet:
+        """The public calendar dates of the series these filters keep (the views leave the days
+        to calendar.starting_in); the filterset must be valid."""
+        cleaned = self.form.cleaned_data
+        return CalendarDate.objects.public().matching(
+            quartiere=cleaned["quartiere"],
+            centre=cleaned["centro"],
+            category=cleaned["categoria"],
+            audience=cleaned["pubblico"],
+            free=bool(cleaned["gratuite"]),
+        )
+
+    # The dates choose the window of the views (calendar.starting_in); on the series they
+    # only trim what cannot have a date in it, for the feeds, which export whole series.
     def starting_from(self, queryset, name, value):
         return queryset.from_day(value)
 

@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +159,15 @@ class Centre(CityRecord):
     def get_absolute_url(self):
         return reverse("centri_sociali:centre_detail", kwargs={"slug": self.slug})
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "quartiere" in update_fields:
+            # The calendar's dates carry their centre's quartiere for the quartiere filter.
+            self.calendar_dates.exclude(quartiere_id=self.quartiere_id).update(
+                quartiere_id=self.quartiere_id
+            )
+
     @property
     def has_position(self) -> bool:
         return self.latitude is not None and self.longitude is not None
@@ -241,24 +250,6 @@ class Room(models.Model):
 
 
 class ActivityQuerySet(models.QuerySet):
-    def between(self, start: datetime, end: datetime):
-        """Series with at least one occurrence (or a moved one) between start and end."""
-        return self.filter(first_start__lt=end, last_end__gt=start)
-
-    def for_calendar(self, start: datetime, end: datetime):
-        """Series of the window with what expansion needs, in a fixed number of queries."""
-        exceptions = Occurrence.objects.filter(
-            Q(original_start__lt=end, original_start__gte=start - MAX_DURATION)
-            | Q(starts_at__lt=end, ends_at__gt=start)
-        ).select_related("room")
-        return (
-            self.between(start, end)
-            .select_related("centre__quartiere", "room")
-            # Long texts a calendar grid never shows.
-            .defer("description", "centre__description", "centre__accessibility_notes")
-            .prefetch_related(Prefetch("occurrences", queryset=exceptions))
-        )
-
     def published(self):
         return self.filter(published=True)
 
@@ -362,7 +353,7 @@ class Activity(models.Model):
     repeat_count = models.PositiveSmallIntegerField(_("numero di date"), null=True, blank=True)
     published = models.BooleanField(_("pubblicata"), default=True)
     # Bounds of every occurrence (moved ones included), kept by services.save_activity so that
-    # a calendar window selects its series with one indexed range condition.
+    # the feeds and the date filters select series with one indexed range condition.
     first_start = models.DateTimeField(editable=False, db_index=True)
     last_end = models.DateTimeField(editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -462,7 +453,132 @@ class Occurrence(models.Model):
 
     @property
     def is_moved(self) -> bool:
-        return self.starts_at != self.original_start or self.room_id is not None
+        return is_moved(self)
+
+
+def is_moved(occurrence) -> bool:
+    """A stored date differs from its rule's time or room (any object with the row's fields)."""
+    return occurrence.starts_at != occurrence.original_start or occurrence.room_id is not None
+
+
+class CalendarDateQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(published=True)
+
+    def starting_between(self, start: datetime, end: datetime):
+        """Dates that start in [start, end): the days a calendar view shows."""
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def overlapping(self, start: datetime, end: datetime):
+        """Dates under way at some moment of [start, end), found on the starts_at index."""
+        return self.filter(
+            starts_at__gte=start - MAX_DURATION, starts_at__lt=end, ends_at__gt=start
+        )
+
+    def matching(
+        self,
+        *,
+        quartiere: str = "",
+        centre: str = "",
+        category: str = "",
+        audience: str = "",
+        free: bool = False,
+    ):
+        """The dates the city calendar's filters keep (their cleaned values, by slug)."""
+        found = self
+        if quartiere:
+            found = found.filter(quartiere__slug=quartiere)
+        if centre:
+            found = found.filter(centre__slug=centre)
+        if category:
+            found = found.filter(category=category)
+        if audience:
+            found = found.filter(audience=audience)
+        if free:
+            found = found.filter(free=True)
+        return found
+
+    def for_display(self):
+        """With what a date's line shows (title, centre, room), in one query, in order."""
+        return (
+            self.select_related("activity__centre", "room")
+            # Long texts a date's line never shows.
+            .defer(
+                "activity__description",
+                "activity__centre__description",
+                "activity__centre__accessibility_notes",
+            )
+            .order_by("starts_at", "title", "activity_id")
+        )
+
+
+# The city calendar and the public pages ask only for the dates of published series.
+PUBLIC_DATES = Q(published=True)
+
+
+class CalendarDate(models.Model):
+    """One date of an activity as the calendar shows it: possibly moved, possibly suspended.
+
+    The series' rule and its Occurrence rows are the truth; these rows are their expansion,
+    rewritten in the same transaction by every change (services.write_dates), so that a view
+    reads a window with one indexed range query instead of expanding every series. Every
+    series ends (a date or a number of dates, see services.validate_schedule), so all of its
+    dates are here, past and future. The series' and centre's facts the filters ask are copied
+    onto each date so that a filtered window is one index range too.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="dates")
+    original_start = models.DateTimeField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="calendar_dates"
+    )
+    cancelled = models.BooleanField(default=False)
+    moved = models.BooleanField(default=False)
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="calendar_dates")
+    quartiere = models.ForeignKey(
+        "collabcity.Quartiere",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calendar_dates",
+    )
+    title = models.CharField(max_length=200)
+    category = models.CharField(max_length=20, choices=Activity.Category.choices)
+    audience = models.CharField(max_length=20, choices=Activity.Audience.choices)
+    free = models.BooleanField()
+    published = models.BooleanField()
+
+    objects = CalendarDateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data in calendario")
+        verbose_name_plural = _("date in calendario")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "original_start"], name="calendar_date_once_per_start"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["starts_at"], condition=PUBLIC_DATES, name="calendar_date_public"),
+            models.Index(
+                fields=["quartiere", "starts_at"],
+                condition=PUBLIC_DATES,
+                name="calendar_date_quartiere",
+            ),
+            models.Index(
+                fields=["category", "starts_at"],
+                condition=PUBLIC_DATES,
+                name="calendar_date_category",
+            ),
+            models.Index(fields=["centre", "starts_at"], name="calendar_date_centre"),
+            models.Index(fields=["room", "starts_at"], name="calendar_date_room"),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.title} – {local:%d/%m/%Y %H:%M}"
 
 
 class RegistrationQuerySet(models.QuerySet):

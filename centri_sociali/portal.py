@@ -14,9 +14,9 @@ from collabcity import registry
 from collabcity.demo import DemoAccount
 from collabcity.page_cache import next_midnight
 
-from . import calendar, demo, opendata, roles
+from . import demo, opendata, roles
 from .ical import FEED_PAST
-from .models import NOTIFICATION_TOPIC, Activity, Centre
+from .models import NOTIFICATION_TOPIC, Activity, CalendarDate, Centre
 from .views import ACTIVITY_UPCOMING_DAYS, CENTRE_UPCOMING_DAYS
 
 
@@ -43,20 +43,28 @@ def working_areas(user):
 def next_page_change(now: datetime) -> datetime | None:
     """A date starts or ends (it becomes past), or enters a centre's or an activity's list of
     upcoming dates; a series leaves the feeds. Pages change at midnight in any case, so only
-    the moments before the next one are looked for."""
+    the moments before the next one are looked for, each with one indexed query."""
     midnight = next_midnight(now)
-    published = Activity.objects.published()
-    moments = []
-    for slot in calendar.dates_between(published, now, midnight):
-        moments += [slot.start, slot.end]
+    dates = CalendarDate.objects.public()
+
+    def first(field: str, found) -> datetime | None:
+        return found.order_by(field).values_list(field, flat=True).first()
+
+    moments = [
+        first("starts_at", dates.filter(starts_at__gt=now, starts_at__lt=midnight)),
+        first("ends_at", dates.overlapping(now, midnight).filter(ends_at__lt=midnight)),
+    ]
     for days in (CENTRE_UPCOMING_DAYS, ACTIVITY_UPCOMING_DAYS):
         ahead = timedelta(days=days)
-        for slot in calendar.dates_between(published, now + ahead, midnight + ahead):
-            moments.append(slot.start - ahead)
+        start = first(
+            "starts_at", dates.filter(starts_at__gt=now + ahead, starts_at__lt=midnight + ahead)
+        )
+        if start is not None:
+            moments.append(start - ahead)
     feeds = Activity.objects.filter(last_end__gt=now - FEED_PAST).aggregate(first=Min("last_end"))
     if feeds["first"] is not None:
         moments.append(feeds["first"] + FEED_PAST)
-    return min((moment for moment in moments if moment > now), default=None)
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def register() -> None:

@@ -2,8 +2,8 @@
 
 Rules are expanded on naive local datetimes and only then made aware, so that a course at
 18:00 stays at 18:00 when the clocks change (RFC 5545 semantics for DTSTART with TZID).
-Cancelled and moved dates come from the activity's Occurrence rows, which the caller
-prefetches (ActivityQuerySet.for_calendar) so that no query runs here.
+Cancelled and moved dates come from the activity's Occurrence rows. The calendar's pages
+read the expansion stored by date_rows (models.CalendarDate) rather than expanding here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dateutil import rrule
 from django.conf import settings
 from django.utils import timezone
 
-from .models import MAX_DURATION, Activity, Occurrence, Room
+from .models import MAX_DURATION, Activity, CalendarDate, Occurrence, Room, is_moved
 
 ROME = ZoneInfo(settings.TIME_ZONE)
 UTC = ZoneInfo("UTC")
@@ -85,7 +85,8 @@ def to_aware(naive_local: datetime) -> datetime:
 
 def build_rule(activity: Activity) -> rrule.rrule | None:
     """The dateutil rule of a recurring activity, on naive local time; None for one date."""
-    if not activity.is_recurring:
+    # Fields only, no model property: the data migration passes historical models.
+    if activity.recurrence == Activity.Recurrence.NONE:
         return None
     dtstart = to_local_naive(activity.starts_at)
     # RFC 5545 allows UNTIL or COUNT, not both: the count wins when both are set.
@@ -194,7 +195,57 @@ def slot_from_occurrence(activity: Activity, occurrence: Occurrence) -> Slot:
     )
 
 
-def expand_many(activities, start: datetime, end: datetime) -> list[Slot]:
-    slots = [slot for activity in activities for slot in expand(activity, start, end)]
-    slots.sort(key=lambda slot: (slot.start, slot.activity.title, slot.activity.pk))
-    return slots
+def date_rows(activity, occurrences) -> list[dict]:
+    """The field values of every CalendarDate of activity: each date its rule gives, with the
+    stored occurrences applied, as expand() gives them over the whole series.
+
+    Fields only (the data migration passes historical models); activity.centre is read for
+    its quartiere.
+    """
+    overridden = {occurrence.original_start for occurrence in occurrences}
+    wall = to_local_naive(activity.ends_at) - to_local_naive(activity.starts_at)
+    dates = [
+        (original, original, to_aware(to_local_naive(original) + wall), activity.room_id, False)
+        for original in rule_starts(activity)
+        if original not in overridden
+    ]
+    dates += [
+        (o.original_start, o.starts_at, o.ends_at, o.room_id or activity.room_id, o.cancelled)
+        for o in occurrences
+    ]
+    moved = {o.original_start for o in occurrences if is_moved(o)}
+    series = {
+        "activity_id": activity.pk,
+        "centre_id": activity.centre_id,
+        "quartiere_id": activity.centre.quartiere_id,
+        "title": activity.title,
+        "category": activity.category,
+        "audience": activity.audience,
+        "free": not activity.price,
+        "published": activity.published,
+    }
+    return [
+        {
+            **series,
+            "original_start": original,
+            "starts_at": start,
+            "ends_at": end,
+            "room_id": room_id,
+            "cancelled": cancelled,
+            "moved": original in moved,
+        }
+        for original, start, end, room_id, cancelled in dates
+    ]
+
+
+def slot_from_date(date: CalendarDate) -> Slot:
+    """A stored calendar date as the pages show it (its activity and room already loaded)."""
+    return Slot(
+        date.activity,
+        date.original_start,
+        date.starts_at,
+        date.ends_at,
+        date.room,
+        cancelled=date.cancelled,
+        moved=date.moved,
+    )

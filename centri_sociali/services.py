@@ -24,6 +24,7 @@ from .models import (
     MAX_DURATION,
     NOTIFICATION_TOPIC,
     Activity,
+    CalendarDate,
     Centre,
     CentreFollow,
     Occurrence,
@@ -166,6 +167,7 @@ def save_activity(*, activity: Activity) -> Activity:
             ]
             ensure_room_free(room=activity.room, slots=own, exclude_activity=activity)
         activity.save()
+        write_dates(activity=activity, occurrences=occurrences)
         _promote_after_capacity_change(activity)
     return activity
 
@@ -196,6 +198,34 @@ def _promote_after_capacity_change(activity: Activity) -> None:
     )
     for occurrence in upcoming.filter(registrations__status=Registration.Status.WAITING).distinct():
         _promote_waiting(Occurrence.objects.select_for_update().get(pk=occurrence.pk))
+
+
+def write_dates(*, activity: Activity, occurrences: list[Occurrence] | None = None) -> None:
+    """Rewrite the calendar's dates of activity from its rule and stored occurrences.
+
+    Every change of a series, of one of its dates or of its facts calls this inside its own
+    transaction, so that the calendar never shows a state the rule and the occurrences do not.
+    """
+    if occurrences is None:
+        occurrences = list(activity.occurrences.all())
+    CalendarDate.objects.filter(activity=activity).delete()
+    CalendarDate.objects.bulk_create(
+        CalendarDate(**values) for values in recurrence.date_rows(activity, occurrences)
+    )
+
+
+def rebuild_calendar() -> int:
+    """Rewrite the dates of every series (manage.py rebuild_calendar); returns how many."""
+    with transaction.atomic():
+        CalendarDate.objects.all().delete()
+        activities = Activity.objects.select_related("centre").prefetch_related("occurrences")
+        rows = [
+            CalendarDate(**values)
+            for activity in activities.iterator(chunk_size=500)
+            for values in recurrence.date_rows(activity, list(activity.occurrences.all()))
+        ]
+        CalendarDate.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def delete_activity(*, activity: Activity) -> None:
@@ -233,22 +263,15 @@ def find_clash(
         return None
     low = min(slot.start for slot in slots)
     high = max(slot.end for slot in slots)
-    others = (
-        Activity.objects.for_calendar(low, high)
-        .filter(Q(room=room) | Q(occurrences__room=room))
-        .distinct()
-    )
+    booked = CalendarDate.objects.filter(room=room, cancelled=False).overlapping(low, high)
     if exclude_activity is not None and exclude_activity.pk:
-        others = others.exclude(pk=exclude_activity.pk)
+        booked = booked.exclude(activity=exclude_activity)
+    if exclude_key is not None:
+        booked = booked.exclude(activity_id=exclude_key[0], original_start=exclude_key[1])
     taken = [
-        slot
-        for slot in recurrence.expand_many(others, low, high)
-        if not slot.cancelled
-        and slot.room is not None
-        and slot.room.pk == room.pk
-        and (slot.activity.pk, slot.original_start) != exclude_key
+        recurrence.slot_from_date(date)
+        for date in booked.select_related("activity", "room").order_by("starts_at")
     ]
-    taken.sort(key=lambda slot: slot.start)
     starts = [slot.start for slot in taken]
     for candidate in sorted(slots, key=lambda slot: slot.start):
         # No date lasts more than MAX_DURATION, so earlier starts cannot reach the candidate.
@@ -329,6 +352,7 @@ def cancel_occurrence(
         occurrence.cancelled = True
         occurrence.note = note
         occurrence.save(update_fields=["cancelled", "note", "updated_at"])
+        write_dates(activity=activity)
         _notify_change(
             occurrence,
             event="centri_sociali/occurrence_cancelled",
@@ -360,6 +384,7 @@ def restore_occurrence(*, activity: Activity, original_start: datetime) -> Occur
         occurrence.cancelled = False
         occurrence.note = ""
         occurrence.save(update_fields=["cancelled", "note", "updated_at"])
+        write_dates(activity=activity)
     return occurrence
 
 
@@ -400,6 +425,7 @@ def move_occurrence(
             first_start=min(activity.first_start, starts_at),
             last_end=max(activity.last_end, ends_at),
         )
+        write_dates(activity=activity)
         _notify_change(
             occurrence,
             event="centri_sociali/occurrence_moved",

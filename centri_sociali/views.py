@@ -1,3 +1,5 @@
+import itertools
+from dataclasses import replace
 from datetime import timedelta
 
 from django.contrib import messages
@@ -26,10 +28,11 @@ from .forms import (
     MoveOccurrenceForm,
     OpeningHoursFormSet,
 )
-from .models import Activity, Centre, OpeningHours, Registration
+from .models import Activity, CalendarDate, Centre, Occurrence, OpeningHours, Registration
 
 LIST_PAGE_SIZE = 25
 CENTRE_UPCOMING_DAYS = 30
+CENTRE_UPCOMING_SHOWN = 20
 ACTIVITY_UPCOMING_DAYS = 120
 MANAGER_UPCOMING_DAYS = 28
 # The parameters that choose what the calendar shows, not which activities: feeds drop them.
@@ -125,13 +128,13 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # the facts, each stated by the sources listed at the foot of the page.
     may_verify = request.user.has_perm("centri_sociali.change_centre")
     now = timezone.now()
-    slots = SimpleLazyObject(
-        lambda: calendar.dates_between(
-            Activity.objects.published().filter(centre=centre),
-            now,
-            now + timedelta(days=CENTRE_UPCOMING_DAYS),
-        )[:20]
+    upcoming = (
+        CalendarDate.objects.public()
+        .filter(centre=centre)
+        .overlapping(now, now + timedelta(days=CENTRE_UPCOMING_DAYS))
     )
+    # Read only when the page's shared part is rendered, not when it comes from the cache.
+    slots = SimpleLazyObject(lambda: calendar.slots(upcoming, CENTRE_UPCOMING_SHOWN))
     following = request.user.is_authenticated and centre.follows.filter(user=request.user).exists()
     return render(
         request,
@@ -180,9 +183,9 @@ def city_calendar(request: HttpRequest) -> HttpResponse:
         cleaned = filterset.form.cleaned_data
         days = {"since": cleaned["dal"], "until": cleaned["al"]}
         window = calendar.Window.of(view, anchor, **days)
-        slots = calendar.dates(filterset.qs, window, **days)
+        dates = calendar.starting_in(filterset.dates(), window, **days)
     else:
-        window, slots = calendar.Window.of(view, anchor), []
+        window, dates = calendar.Window.of(view, anchor), CalendarDate.objects.none()
     context = {
         "filter": filterset,
         "view": view,
@@ -190,17 +193,20 @@ def city_calendar(request: HttpRequest) -> HttpResponse:
         "weekday_names": [label for _day, label in OpeningHours.Weekday.choices],
         "first": window.first,
         "last": window.last,
-        "slot_count": len(slots),
         "feed": _calendar_feed_links(request),
     }
     if view == calendar.LIST:
-        context["page"] = Paginator(slots, LIST_PAGE_SIZE).get_page(request.GET.get("pagina"))
+        page = Paginator(dates.for_display(), LIST_PAGE_SIZE).get_page(request.GET.get("pagina"))
+        page.object_list = [recurrence.slot_from_date(date) for date in page.object_list]
+        context["page"], context["slot_count"] = page, page.paginator.count
     else:
+        grouped = calendar.by_day(dates, calendar.per_day(window))
+        context["slot_count"] = calendar.total(grouped)
         context["previous"], context["next"] = window.previous, window.next
         if view == calendar.MONTH:
-            context["weeks"] = calendar.month_weeks(window, slots)
+            context["weeks"] = calendar.month_weeks(window, grouped)
         else:
-            context["days"] = calendar.days(window, slots)
+            context["days"] = calendar.days(window, grouped)
     return render(request, "centri_sociali/calendar.html", context)
 
 
@@ -267,7 +273,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Activity.objects.published().select_related("centre__quartiere", "room"), pk=pk
     )
     now = timezone.now()
-    slots = recurrence.expand(activity, now, now + timedelta(days=ACTIVITY_UPCOMING_DAYS))
+    slots = calendar.slots(
+        activity.dates.overlapping(now, now + timedelta(days=ACTIVITY_UPCOMING_DAYS))
+    )
     return render(
         request, "centri_sociali/activity_detail.html", {"activity": activity, "slots": slots}
     )
@@ -416,7 +424,18 @@ def manage_index(request: HttpRequest) -> HttpResponse:
 def manage_centre(request: HttpRequest, slug: str) -> HttpResponse:
     centre = _managed_centre(request, slug)
     window = calendar.Window.upcoming(MANAGER_UPCOMING_DAYS)
-    slots = calendar.dates(Activity.objects.filter(centre=centre), window)
+    slots = calendar.slots(calendar.starting_in(CalendarDate.objects.filter(centre=centre), window))
+    # The stored occurrences of those dates: their notes and registrations.
+    occurrences = {
+        (occurrence.activity_id, occurrence.original_start): occurrence
+        for occurrence in Occurrence.objects.filter(
+            activity__centre=centre, original_start__in={slot.original_start for slot in slots}
+        )
+    }
+    slots = [
+        replace(slot, occurrence=occurrences.get((slot.activity.pk, slot.original_start)))
+        for slot in slots
+    ]
     counts = Registration.objects.active().count_by_occurrence(
         [slot.occurrence for slot in slots if slot.occurrence]
     )
@@ -426,7 +445,7 @@ def manage_centre(request: HttpRequest, slug: str) -> HttpResponse:
 
     days = [
         (day, [(slot, registered(slot)) for slot in group])
-        for day, group in calendar.by_day(slots).items()
+        for day, group in itertools.groupby(slots, key=lambda slot: slot.local_start.date())
     ]
     series = (
         Activity.objects.filter(centre=centre).not_ended().select_related("room").order_by("title")

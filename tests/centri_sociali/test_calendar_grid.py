@@ -6,15 +6,9 @@ import pytest
 from django.utils import timezone
 
 from centri_sociali import calendar, services
-from centri_sociali.models import Activity
-from centri_sociali.recurrence import Slot
+from centri_sociali.models import CalendarDate, CalendarDateQuerySet
 
-from .factories import rome, weekly
-
-
-def slot_at(day: date, hour: int = 18) -> Slot:
-    start = rome(day.year, day.month, day.day, hour)
-    return Slot(Activity(title="Burraco"), start, start, start + timedelta(hours=1), None)
+from .factories import ActivityFactory, rome, weekly
 
 
 @pytest.mark.parametrize(
@@ -48,39 +42,65 @@ def test_window_starts_and_ends_at_local_midnight_across_the_clock_change():
     assert window.ends_at - window.starts_at == timedelta(days=7, hours=-1)
 
 
-def test_month_grid_has_whole_weeks_and_limits_a_busy_day():
-    window = calendar.Window.of("mese", date(2027, 3, 1))
-    busy = [slot_at(date(2027, 3, 10), hour) for hour in range(8, 15)]
+def month_of(anchor: date, **days) -> CalendarDateQuerySet:
+    return calendar.starting_in(
+        CalendarDate.objects.all(), calendar.Window.of("mese", anchor), **days
+    )
 
-    weeks = calendar.month_weeks(window, busy)
+
+def test_month_grid_has_whole_weeks_and_limits_a_busy_day(db):
+    for hour in range(8, 15):
+        ActivityFactory(
+            title="Burraco", starts_at=rome(2027, 3, 10, hour), ends_at=rome(2027, 3, 10, hour, 30)
+        )
+    window = calendar.Window.of("mese", date(2027, 3, 1))
+
+    grouped = calendar.by_day(calendar.starting_in(CalendarDate.objects.all(), window), 5)
+    weeks = calendar.month_weeks(window, grouped)
 
     assert [len(week) for week in weeks] == [7] * 5
     assert weeks[0][0]["day"] == date(2027, 3, 1)  # a Monday
     assert weeks[-1][-1] == {"day": date(2027, 4, 4), "slots": [], "more": 0, "in_month": False}
     cell = next(cell for week in weeks for cell in week if cell["day"] == date(2027, 3, 10))
     assert (len(cell["slots"]), cell["more"]) == (calendar.MONTH_PER_DAY, 2)
+    assert [slot.local_start.hour for slot in cell["slots"]] == [8, 9, 10, 11, 12]
+    assert calendar.total(grouped) == 7
 
 
-def test_week_grid_limits_a_day_and_the_day_view_shows_everything():
-    busy = [slot_at(date(2027, 3, 17), 0) for _n in range(calendar.WEEK_PER_DAY + 3)]
+def test_week_grid_limits_a_day_and_the_day_view_shows_everything(db):
+    busy = calendar.WEEK_PER_DAY + 3
+    for n in range(busy):
+        ActivityFactory(
+            title=f"Corso {n:02}", starts_at=rome(2027, 3, 17), ends_at=rome(2027, 3, 17, 1)
+        )
+    week_window = calendar.Window.of("settimana", date(2027, 3, 17))
+    day_window = calendar.Window.of("giorno", date(2027, 3, 17))
+    dates = CalendarDate.objects.all()
 
-    week = calendar.days(calendar.Window.of("settimana", date(2027, 3, 17)), busy)
-    day = calendar.days(calendar.Window.of("giorno", date(2027, 3, 17)), busy)
+    week = calendar.days(
+        week_window,
+        calendar.by_day(calendar.starting_in(dates, week_window), calendar.per_day(week_window)),
+    )
+    day = calendar.days(
+        day_window,
+        calendar.by_day(calendar.starting_in(dates, day_window), calendar.per_day(day_window)),
+    )
 
     assert [cell["day"] for cell in week][:3] == [date(2027, 3, 15 + n) for n in range(3)]
     assert (len(week[2]["slots"]), week[2]["more"]) == (calendar.WEEK_PER_DAY, 3)
-    assert [(len(cell["slots"]), cell["more"]) for cell in day] == [(len(busy), 0)]
+    # Dates at the same time are in the order of their titles.
+    assert [slot.activity.title for slot in week[2]["slots"]][:2] == ["Corso 00", "Corso 01"]
+    assert [(len(cell["slots"]), cell["more"]) for cell in day] == [(busy, 0)]
 
 
 def test_dates_of_a_month_keep_only_the_filter_days(room):
     activity = weekly(centre=room.centre, room=room, weekdays=[0], repeat_count=8,
                       starts_at=rome(2027, 3, 1, 18), ends_at=rome(2027, 3, 1, 19))  # fmt: skip
     services.cancel_occurrence(activity=activity, original_start=rome(2027, 3, 15, 18))
-    window = calendar.Window.of("mese", date(2027, 3, 1))
 
-    everything = calendar.dates(Activity.objects.all(), window)
-    some = calendar.dates(
-        Activity.objects.all(), window, since=date(2027, 3, 8), until=date(2027, 3, 22)
+    everything = calendar.slots(month_of(date(2027, 3, 1)))
+    some = calendar.slots(
+        month_of(date(2027, 3, 1), since=date(2027, 3, 8), until=date(2027, 3, 22))
     )
 
     assert [slot.local_start.day for slot in everything] == [1, 8, 15, 22, 29]
@@ -89,3 +109,13 @@ def test_dates_of_a_month_keep_only_the_filter_days(room):
         (15, True),
         (22, False),
     ]
+
+
+def test_a_date_belongs_to_the_local_day_it_starts_on(db):
+    # 23:30 in Rome is the next day in UTC: the date is on the evening's day all the same.
+    ActivityFactory(starts_at=rome(2027, 3, 31, 23, 30), ends_at=rome(2027, 4, 1, 0, 30))
+
+    march = calendar.by_day(month_of(date(2027, 3, 1)), None)
+    april = calendar.by_day(month_of(date(2027, 4, 1)), None)
+
+    assert list(march) == [date(2027, 3, 31)] and april == {}

@@ -115,7 +115,7 @@ def test_network_list_filters_by_quartiere_facility_and_offer(client, db):
     dancing = CentreFactory(name="Centro del ballo")
     ActivityFactory(centre=dancing, category="ballo")
 
-    names = lambda url: [c.name for c in client.get(url).context["centres"]]  # noqa: E731
+    names = lambda url: [c.name for c in client.get(url).context["listing"]["centres"]]  # noqa: E731
     assert names("/centri-sociali/?quartiere=rosta-nuova") == ["Centro con bar", "Centro senza bar"]
     assert names("/centri-sociali/?servizio=bar") == ["Centro con bar"]
     assert names("/centri-sociali/?attivita=ballo") == ["Centro del ballo"]
@@ -156,6 +156,6 @@ def test_network_list_queries_are_constant(
         centre.facilities.add(FacilityFactory(name=f"Servizio {n}", slug=f"s-{n}"))
     with django_assert_max_num_queries(3):
         response = client.get("/centri-sociali/?servizio=s-3")
-    assert [c.name for c in response.context["centres"]] == [
+    assert [c.name for c in response.context["listing"]["centres"]] == [
         CentreFactory._meta.model.objects.get(facilities__slug="s-3").name
     ]

@@ -128,3 +128,23 @@ def test_centre_page_offers_webcal_and_https_subscription(client, room):
     response = client.get(room.centre.get_absolute_url())
     assert f"webcal://testserver/centri-sociali/{room.centre.slug}/calendario.ics" in response.text
     assert f"http://testserver/centri-sociali/{room.centre.slug}/calendario.ics" in response.text
+
+
+def test_texts_are_escaped_and_long_lines_folded_between_characters(client, room):
+    description = "Corso di ceramica; portare: grembiule, argilla \\ colori.\nÈ gradita " + (
+        "l'iscrizione à la carte – " * 8
+    )
+    ActivityFactory(
+        centre=room.centre, room=room, title="Tè, biscotti; chiacchiere",
+        description=description, starts_at=future(2), ends_at=future(2, 20),
+    )  # fmt: skip
+
+    response = client.get(f"/centri-sociali/{room.centre.slug}/calendario.ics")
+
+    lines = response.content.split(b"\r\n")
+    assert max(len(line) for line in lines) <= 75
+    for line in lines:
+        line.decode()  # every folded piece is whole UTF-8
+    (event,) = events(parse(response))
+    assert str(event["SUMMARY"]) == "Tè, biscotti; chiacchiere"
+    assert str(event["DESCRIPTION"]) == description

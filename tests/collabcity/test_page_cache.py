@@ -191,12 +191,7 @@ def public_urls() -> list[str]:
     closed = Election.objects.filter(result__isnull=False).first()
     activity = Activity.objects.published().filter(recurrence=Activity.Recurrence.WEEKLY).first()
     now = timezone.now()
-    slot = next(
-        slot
-        for slot in centri_calendar.dates_between(
-            Activity.objects.filter(pk=activity.pk), now, now + timedelta(days=120)
-        )
-    )
+    slot = centri_calendar.slots(activity.dates.overlapping(now, now + timedelta(days=120)), 1)[0]
     centre = Centre.objects.filter(activities__published=True).first()
     meeting = Meeting.objects.filter(council=council).first()
     opinion = OpinionRequest.objects.select_related("council").first()
@@ -561,9 +556,7 @@ def test_a_date_becomes_past_at_its_start_on_its_page(client, db, clock):
         registration_required=True,
         capacity=10,
     )
-    key = centri_calendar.dates_between(
-        Activity.objects.filter(pk=activity.pk), start, start + timedelta(hours=1)
-    )[0].key
+    key = centri_calendar.slots(activity.dates.all(), 1)[0].key
     url = f"/centri-sociali/attivita/{activity.pk}/{key}/"
     assert "Questa data è già passata." not in client.get(url).content.decode()
 
