@@ -251,8 +251,9 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310  (our server)
     try:
-        with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=60) as answer:  # noqa: S310  (our server)
+        with opener.open(request, timeout=60) as answer:
             return answer.status, answer.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, ""
