@@ -2,10 +2,11 @@
 -- session and CSRF token made beforehand (one "session<TAB>csrf cookie<TAB>token" line each).
 -- Arguments: sessions file, number of wrk threads, ballot path, candidate ids (a,b,c...).
 -- A thread that runs out of electors stops and says so (`exhausted`): the run is then void.
-counters = {"issued", "exhausted"}
+-- `cast` counts the answers 200 (the receipt), `other` every other answer.
+counters = {"issued", "exhausted", "cast", "other"}
 dofile("report.lua")
 
-issued, exhausted = 0, 0
+issued, exhausted, cast, other = 0, 0, 0, 0
 local electors, candidates = {}, {}
 local path
 
@@ -47,4 +48,12 @@ function request()
     ["Cookie"] = "sessionid=" .. elector[1] .. "; csrftoken=" .. elector[2],
     ["Content-Type"] = "application/x-www-form-urlencoded",
   }, "csrfmiddlewaretoken=" .. elector[3] .. "&step=cast" .. choices(issued))
+end
+
+function response(status, headers, body)
+  if status == 200 then
+    cast = cast + 1
+  else
+    other = other + 1
+  end
 end
