@@ -35,8 +35,8 @@ from common import (
     result,
     server_env,
     setup_production_django,
-    wrk,
     write_sessions,
+    wrk,
 )
 from consulte_common import make_election
 
