@@ -50,7 +50,7 @@ end
 function request()
   step = step % #plan + 1
   issued = issued + 1
-  local method, path, body, who = table.unpack and table.unpack(plan[step]) or unpack(plan[step])
+  local method, path, body, who = unpack(plan[step])
   if who == "voter" then
     local voter = voters[votes + 1]
     if voter == nil then
