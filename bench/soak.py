@@ -278,7 +278,8 @@ def main(seconds: float, users: int) -> None:
             flush=True,
         )
         result(
-            f"soak: {users} users, {seconds / 60:g} min",
+            f"soak: {users} users, "
+            + (f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"),
             f"p99 {figures['p99_ms']:,.0f} ms, {figures['requests']:,} requests, "
             f"{len(problems)} errors",
             target="0 errors, 0 >= 500",
