@@ -21,7 +21,7 @@ test: install services browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Every figure of issue 11 in one run, each beside its ceiling measured in the same run (README,
-# "Misure"); about half an hour, on a machine otherwise idle. BENCH_ARGS="--only web --seconds 5"
+# "Misure"); about 20 minutes, on a machine otherwise idle. BENCH_ARGS="--only web --seconds 5"
 bench: install services
 	$(PY) bench/run_all.py $(BENCH_ARGS)
 
