@@ -10,7 +10,7 @@ LOCK := requirements/lock.txt
 LOCK_VENV := .venv-lock
 UV_VERSION := 0.13.9
 
-.PHONY: run test worker install lock services browser messages lint
+.PHONY: run test worker install lock services browser messages lint bench
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -19,6 +19,11 @@ run: install
 
 test: install services browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# Every figure of issue 11 in one run, each beside its ceiling measured in the same run (README,
+# "Misure"); about 20 minutes, on a machine otherwise idle. BENCH_ARGS="--only web --seconds 5"
+bench: install services
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # Celery worker with the beat scheduler embedded, against the broker in REDIS_URL.
 worker: install

@@ -1,48 +1,52 @@
-"""Ballots cast per second through the real HTTP path: gunicorn (several worker processes) on
-PostgreSQL, concurrent clients each logged in as a different verified elector.
+# ruff: noqa: S608  (table names come from the models; every value is a parameter)
+"""Ballots cast per second through HTTP, beside pgbench of the cast's own transaction, in one run.
 
-    .venv/bin/python bench/consulte_cast.py [electors] [gunicorn workers] [client processes]
+    .venv/bin/python bench/consulte_cast.py [--seconds 10] [--electors 20000] [--connections 50]
 
-Uses its own database (BENCH_DATABASE_URL, default collabcity_bench_cast), dropped at the end.
-Each client first loads its ballot page (session cookie, real CSRF token), then all clients
-start together and POST the cast; the figure is casts / wall-clock seconds of that phase.
+Uses its own database (BENCH_DATABASE_URL, default collabcity_bench_cast, dropped at the end) and
+Redis (BENCH_REDIS_URL, default db 14, flushed). An open election with its key ceremony done,
+`--electors` verified electors and a logged-in session and CSRF token for each, written to a file
+beforehand. gunicorn (2 sync workers, production settings over HTTP) serves the portal; wrk with
+bench/wrk/cast.lua POSTs each elector's cast once, the next elector for every request. Then
+pgbench runs the transaction the cast commits (consulte/elections/casting.py: the election's row
+FOR SHARE, the window and public key read on the database clock, the ElectorVote row, the sealed
+Envelope) for as long, each transaction for another elector of the roll.
+Errors, required to be none: answers other than 200, a thread running out of electors, failed
+pgbench transactions, and stored rows that do not match (electors marked as voted through HTTP
+between the casts answered and the casts sent; envelopes = electors marked as voted).
 """
 
-import multiprocessing
-import os
+import argparse
 import re
-import socket
-import statistics
 import subprocess
-import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
+from pathlib import Path
+from urllib.parse import urlparse
 
-import requests
-from common import BASE_DIR, drop_database, recreate_database, setup_django
+from common import (
+    Gunicorn,
+    bench_database_url,
+    bench_redis_url,
+    drop_database,
+    fetch,
+    flush_redis,
+    make_sessions,
+    recreate_database,
+    result,
+    server_env,
+    setup_production_django,
+    write_sessions,
+    wrk,
+)
 from consulte_common import make_election
 
-THREADS_PER_CLIENT = 8
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TARGET = 0.10
+HTTP_PREFIX, PGBENCH_PREFIX = "HTTP", "PGBENCH"
 
 
-def bench_url() -> str:
-    return os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/collabcity_bench_cast"
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def prepare(electors: int) -> tuple[int, list[str], list[int]]:
+def prepare(electors: int):
     """The election, verified electors and their logged-in sessions."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
 
     from collabcity.models import User
     from consulte.models import Elector, ElectorVerification
@@ -52,13 +56,14 @@ def prepare(electors: int) -> tuple[int, list[str], list[int]]:
         [
             User(email=f"elettore{n}@bench.invalid", password=make_password(None))
             for n in range(electors)
-        ]
+        ],
+        batch_size=5000,
     )
     rows = Elector.objects.bulk_create(
         [
             Elector(
                 election=election,
-                fiscal_code=f"BENCH{n:011d}",
+                fiscal_code=f"{HTTP_PREFIX}{n:012d}",
                 first_name="Nome",
                 last_name=f"Cognome{n}",
                 birth_date="1980-01-01",
@@ -66,139 +71,185 @@ def prepare(electors: int) -> tuple[int, list[str], list[int]]:
                 quartiere=quartiere,
             )
             for n in range(electors)
-        ]
+        ],
+        batch_size=5000,
     )
     ElectorVerification.objects.bulk_create(
         [
             ElectorVerification(election=election, elector=elector, user=user, method="code")
             for user, elector in zip(users, rows, strict=True)
-        ]
+        ],
+        batch_size=5000,
     )
-    sessions = []
-    for user in users:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        sessions.append(session.session_key)
-    return election.pk, sessions, [c.pk for c in candidates]
+    return election, quartiere, make_sessions(users), [c.pk for c in candidates]
 
 
-def client_process(base_url, election_id, sessions, candidate_ids, barrier, out):
-    url = f"{base_url}/consulte/elezioni/{election_id}/scheda/"
+def pgbench_script(election, quartiere, electors: int) -> str:
+    """The cast's transaction for pgbench, and the roll entries it votes as (one a transaction,
+    taken from a sequence)."""
+    from django.db import connection
 
-    def load(session_key):
-        http = requests.Session()
-        http.cookies.set("sessionid", session_key)
-        page = http.get(url, timeout=30)
-        page.raise_for_status()
-        return http, CSRF_RE.search(page.text).group(1)
+    from consulte.elections import ballot_box
+    from consulte.models import BallotBox, Election, Elector, ElectorVote, Envelope
 
-    with ThreadPoolExecutor(THREADS_PER_CLIENT) as pool:
-        ready = list(pool.map(load, sessions))
-
-    def cast(item):
-        index, (http, token) = item
-        choice = [candidate_ids[index % len(candidate_ids)]]
-        started = time.perf_counter()
-        response = http.post(
-            url,
-            data={"csrfmiddlewaretoken": token, "step": "cast", "candidate": choice},
-            headers={"Referer": url},
-            timeout=60,
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Elector._meta.db_table}
+                (election_id, fiscal_code, first_name, last_name, birth_date, gender, quartiere_id)
+            SELECT %s, %s || lpad(i::text, 9, '0'), 'Nome', 'Cognome', DATE '1980-01-01', 'F', %s
+            FROM generate_series(1, %s) AS i
+            RETURNING id
+            """,
+            [election.pk, PGBENCH_PREFIX, quartiere.pk, electors],
         )
-        return response.status_code, time.perf_counter() - started
+        ids = sorted(row[0] for row in cursor.fetchall())
+        assert ids[-1] - ids[0] == electors - 1  # one statement: consecutive ids
+        cursor.execute("CREATE SEQUENCE bench_pgbench_elector")
+    # A real sealed ballot: the same length and bytes a cast stores.
+    box = BallotBox.objects.get(election=election)
+    ciphertext = ballot_box.seal_ballot(
+        public_key=box.public_key,
+        receipt_id="A" * 20,
+        candidate_ids=[],
+        slots=election.max_preferences,
+    )
+    return f"""
+BEGIN;
+SELECT 1 FROM {Election._meta.db_table} WHERE id = {election.pk} FOR SHARE;
+SELECT e.opens_at <= statement_timestamp(),
+       e.closes_at > statement_timestamp() AND b.envelopes_at_close IS NULL, b.public_key
+  FROM {Election._meta.db_table} e
+  LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id WHERE e.id = {election.pk};
+INSERT INTO {ElectorVote._meta.db_table} (election_id, elector_id, channel, hour)
+  VALUES ({election.pk}, {ids[0] - 1} + nextval('bench_pgbench_elector'), 'online',
+          date_trunc('hour', now()));
+INSERT INTO {Envelope._meta.db_table} (id, election_id, ciphertext)
+  VALUES (gen_random_uuid(), {election.pk}, '\\x{ciphertext.hex()}'::bytea);
+END;
+"""
 
-    barrier.wait()
-    with ThreadPoolExecutor(THREADS_PER_CLIENT) as pool:
-        results = list(pool.map(cast, enumerate(ready)))
-    out.put(results)
+
+def run_pgbench(url: str, script: Path, seconds: float, clients: int) -> dict:
+    parsed = urlparse(url)
+    command = [
+        "pgbench",
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        str(clients),
+        "-j",
+        "2",
+        "-T",
+        str(max(1, round(seconds))),
+        "-f",
+        str(script),
+        "-h",
+        parsed.hostname,
+        "-p",
+        str(parsed.port or 5432),
+        "-U",
+        parsed.username,
+        parsed.path.lstrip("/"),
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    failed = re.search(r"number of failed transactions: (\d+)", output)
+    return {
+        "tps": float(re.search(r"tps = ([\d.]+)", output).group(1)),
+        "done": int(re.search(r"actually processed: (\d+)", output).group(1)),
+        "failed": int(failed.group(1)) if failed else 0,
+    }
 
 
-def main(electors: int, workers: int, clients: int) -> None:
-    url = bench_url()
+def main(seconds: float, electors: int, connections: int, pgbench_clients: int) -> None:
+    url = bench_database_url("collabcity_bench_cast")
+    redis_url = bench_redis_url()
     recreate_database(url)
-    server = None
     try:
-        setup_django(url)
-        election_id, sessions, candidate_ids = prepare(electors)
-        from django.db import connections
+        setup_production_django(url, redis_url)
+        election, quartiere, sessions, candidate_ids = prepare(electors)
+        script = pgbench_script(election, quartiere, int(5000 * seconds))
+        from django.db import connections as databases
 
-        connections.close_all()
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "DB_CONN_MAX_AGE": "600", "DEBUG": "false"}
-        env.pop("REDIS_URL", None)
-        server = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
-            [
-                str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
-                "collabcity.wsgi",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                requests.get(f"{base_url}/healthz", timeout=5)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
-        barrier = multiprocessing.Barrier(clients + 1)
-        out = multiprocessing.Queue()
-        slices = [sessions[n::clients] for n in range(clients)]
-        processes = [
-            multiprocessing.Process(
-                target=client_process,
-                args=(base_url, election_id, part, candidate_ids, barrier, out),
-            )
-            for part in slices
-        ]
-        for process in processes:
-            process.start()
-        barrier.wait()  # every client has its page and token: go
-        started = time.perf_counter()
-        results = [item for _ in processes for item in out.get()]
-        elapsed = time.perf_counter() - started
-        for process in processes:
-            process.join()
-
-        from consulte.models import ElectorVote, Envelope
-
-        statuses = [status for status, _latency in results]
-        latencies = sorted(latency for _status, latency in results)
-        print(
-            f"{len(results)} casts by {clients} client processes x {THREADS_PER_CLIENT} threads, "
-            f"gunicorn {workers} workers: {elapsed:.2f} s -> {len(results) / elapsed:.0f} ballots/s"
-        )
-        print(
-            f"  latency median {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms; "
-            f"HTTP statuses {sorted(set(statuses))}"
-        )
-        ballots = Envelope.objects.filter(election_id=election_id).count()
-        votes = ElectorVote.objects.filter(election_id=election_id).count()
-        print(
-            f"  stored: {ballots} sealed envelopes, {votes} electors marked as voted "
-            f"(expected {electors})"
-        )
-        assert ballots == votes == electors and set(statuses) == {200}
+        databases.close_all()
+        with tempfile.TemporaryDirectory() as folder:
+            sessions_file = Path(folder) / "sessions.tsv"
+            write_sessions(sessions_file, sessions)
+            script_file = Path(folder) / "cast.sql"
+            script_file.write_text(script)
+            path = f"/consulte/elezioni/{election.pk}/scheda/"
+            with Gunicorn("collabcity.wsgi", server_env(url, redis_url)) as portal:
+                # The ballot page of the last elector, who is never reached: the sessions work.
+                status, _body = fetch(portal + path, {"Cookie": f"sessionid={sessions[-1][0]}"})
+                assert status == 200, ("ballot page", status)
+                http = wrk(
+                    portal + "/",
+                    seconds=seconds,
+                    connections=connections,
+                    script="cast.lua",
+                    args=(
+                        str(sessions_file),
+                        "2",
+                        path,
+                        ",".join(map(str, candidate_ids)),
+                    ),
+                )
+            # gunicorn finishes the requests in flight before it stops: the counts are final.
+            ceiling = run_pgbench(url, script_file, seconds, pgbench_clients)
+        report(election, http, ceiling)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        from django.db import connections
+        from django.db import connections as databases
 
-        connections.close_all()
+        databases.close_all()
+        flush_redis(redis_url)
         drop_database(url)
 
 
+def report(election, http: dict, ceiling: dict) -> None:
+    from consulte.models import ElectorVote, Envelope
+
+    votes = ElectorVote.objects.filter(election=election)
+    http_votes = votes.filter(elector__fiscal_code__startswith=HTTP_PREFIX).count()
+    pgbench_votes = votes.filter(elector__fiscal_code__startswith=PGBENCH_PREFIX).count()
+    envelopes = Envelope.objects.filter(election=election).count()
+    counters = http["counters"]
+    answered = counters["cast"]
+    rate = answered / http["seconds"]
+    errors = []
+    if sum(http["errors"].values()) or counters["other"]:
+        errors.append(f"HTTP {http['errors']}, {counters['other']} answers not 200")
+    if counters["exhausted"]:
+        errors.append("electors ran out: raise --electors")
+    if not answered <= http_votes <= counters["issued"]:
+        errors.append(f"{http_votes} voted through HTTP, {answered} answered")
+    if ceiling["failed"] or pgbench_votes != ceiling["done"]:
+        errors.append(f"pgbench: {ceiling['failed']} failed, {pgbench_votes} rows")
+    if envelopes != http_votes + pgbench_votes:
+        errors.append(f"{envelopes} envelopes for {http_votes + pgbench_votes} votes")
+    print(
+        f"cast through HTTP: {answered:,} ballots in {http['seconds']:.1f} s -> {rate:,.0f}/s "
+        f"(p50 {http['p50_ms']:.0f} ms, p99 {http['p99_ms']:.0f} ms); pgbench of the "
+        f"transaction: {ceiling['done']:,} -> {ceiling['tps']:,.0f}/s; stored {http_votes:,} + "
+        f"{pgbench_votes:,} votes, {envelopes:,} envelopes; errors: {'; '.join(errors) or 0}",
+        flush=True,
+    )
+    share = rate / ceiling["tps"]
+    result(
+        "cast: ballots/s via HTTP",
+        f"{rate:,.0f}/s, p99 {http['p99_ms']:.0f} ms, {len(errors)} errors",
+        ceiling=f"pgbench {ceiling['tps']:,.0f}/s",
+        ratio=f"{share:.1%}",
+        target=f">= {TARGET:.0%}, 0 errors",
+        ok=share >= TARGET and not errors,
+    )
+
+
 if __name__ == "__main__":
-    args = [int(value) for value in sys.argv[1:]]
-    main(*(args + [2000, 4, 4][len(args) :]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--electors", type=int, default=20000)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--pgbench-clients", type=int, default=8)
+    args = parser.parse_args()
+    main(args.seconds, args.electors, args.connections, args.pgbench_clients)

@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/notifications_fanout.py [recipients]
 
-On PostgreSQL (BENCH_DATABASE_URL, default collabcity_bench, dropped at the end) with Redis
+On PostgreSQL (BENCH_DATABASE_URL, default collabcity_bench_fanout, dropped at the end) with Redis
 (BENCH_REDIS_URL, default redis://127.0.0.1:6379/14, flushed before and after). Prints:
 - the fan-out through `notify_many` (rows recorded and delivery tasks queued, committed), beside
   the ceiling: a raw INSERT ... SELECT of as many notification rows in the same database;
@@ -11,16 +11,24 @@ On PostgreSQL (BENCH_DATABASE_URL, default collabcity_bench, dropped at the end)
   time they take in all (the first refused try opens the breaker; the others do not wait).
 """
 
-import os
 import sys
 import time
 
-from common import bench_database_url, drop_database, recreate_database, setup_django
+from common import (
+    bench_database_url,
+    bench_redis_url,
+    drop_database,
+    recreate_database,
+    result,
+    setup_django,
+)
+
+FANOUT_SECONDS, OUTAGE_MS = 10, 50
 
 
 def main(recipients: int) -> None:
-    url = bench_database_url()
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    url = bench_database_url("collabcity_bench_fanout")
+    redis_url = bench_redis_url()
     recreate_database(url)
     try:
         setup_django(url, redis_url)
@@ -90,6 +98,14 @@ def run(recipients: int) -> None:
         f"({recipients / ours:,.0f}/s); raw INSERT ... SELECT of the rows: {ceiling:.2f} s; "
         f"ratio {ours / ceiling:.1f}x"
     )
+    result(
+        f"fan-out to {recipients:,} people",
+        f"{ours:.2f} s ({recipients / ours:,.0f}/s)",
+        ceiling=f"INSERT ... SELECT {ceiling:.2f} s",
+        ratio=f"{ours / ceiling:.1f}x",
+        target=f"<= {FANOUT_SECONDS} s for 100,000",
+        ok=ours * 100_000 / recipients <= FANOUT_SECONDS,
+    )
 
     some = list(people[:20])
     working_broker = app.conf.broker_url
@@ -107,6 +123,12 @@ def run(recipients: int) -> None:
     print(
         f"broker unreachable: 20 notify() calls, each committed, took {outage * 1000:.0f} ms "
         f"in all ({outage * 1000 / 20:.1f} ms each)"
+    )
+    result(
+        "broker down: 20 notify()",
+        f"{outage * 1000:.0f} ms",
+        target=f"<= {OUTAGE_MS} ms",
+        ok=outage * 1000 <= OUTAGE_MS,
     )
 
 
