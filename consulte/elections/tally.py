@@ -28,6 +28,7 @@ from ..models import (
     ElectionLogEntry,
     Elector,
     ElectorVote,
+    Gender,
     Member,
     Result,
     VotingPoint,
@@ -180,46 +181,64 @@ def iter_ballots(election: Election):
 def online_counts(election: Election) -> tuple[dict[int, int], int]:
     """Valid online preferences per candidate and the number voided by the gender rule.
 
-    Two GROUP BY queries, computed by the database: all preferences, and those voided.
+    One query, one pass of the database over the election's preferences in ballot and position
+    order (see `_counted_preferences`).
     """
-    preferences = BallotPreference.objects.filter(ballot__election=election)
-    totals = dict(
-        preferences.values("candidate_id").annotate(n=Count("pk")).values_list("candidate_id", "n")
-    )
-    voided = _voided_per_candidate(election) if election.gender_balance else {}
-    counts = {pk: n - voided.get(pk, 0) for pk, n in totals.items()}
-    return counts, sum(voided.values())
+    with connection.cursor() as cursor:
+        sql, params = _counted_preferences(election)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    counts = {candidate: expressed - voided for candidate, expressed, voided in rows}
+    return counts, sum(voided for _candidate, _expressed, voided in rows)
 
 
-def _voided_per_candidate(election: Election) -> dict[int, int]:
-    """Preferences voided by `voided_by_gender_rule`, per candidate.
+def _counted_preferences(election: Election) -> tuple[str, list]:
+    """SQL of (candidate, preferences, preferences voided by `voided_by_gender_rule`).
 
     A preference is void when the preferences of its gender written before it on the ballot
     are already half of those the ballot expresses (rounded up): twice that count reaches the
-    ballot's. Window functions give both counts in one pass; SQLite runs the same SQL.
+    ballot's. Both windows partition by ballot and order by position, so the database sorts
+    once (or reads the (ballot, position) index in order); the same-gender count is a filtered
+    count per gender, which needs no second partition. SQLite runs the same SQL.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT candidate_id, COUNT(*) FROM (
-                SELECT preference.candidate_id,
-                       COUNT(*) OVER (
-                           PARTITION BY preference.ballot_id, candidate.gender
-                           ORDER BY preference.position
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                       ) AS same_gender_before,
-                       COUNT(*) OVER (PARTITION BY preference.ballot_id) AS expressed
-                FROM consulte_ballotpreference preference
-                JOIN consulte_ballot ballot ON ballot.id = preference.ballot_id
-                JOIN consulte_candidate candidate ON candidate.id = preference.candidate_id
-                WHERE ballot.election_id = %s
-            ) counted
-            WHERE 2 * same_gender_before >= expressed
-            GROUP BY candidate_id
-            """,
+    if not election.gender_balance:
+        return (
+            f"""
+            SELECT preference.candidate_id, COUNT(*), 0
+            FROM {BallotPreference._meta.db_table} preference
+            JOIN {Ballot._meta.db_table} ballot ON ballot.id = preference.ballot_id
+            WHERE ballot.election_id = %s
+            GROUP BY preference.candidate_id
+            """,  # noqa: S608  (table names from the models, values as parameters)
             [election.pk],
         )
-        return dict(cursor.fetchall())
+    same_gender_before = " ".join(
+        "WHEN %s THEN COUNT(*) FILTER (WHERE candidate.gender = %s) OVER earlier"
+        for _gender in Gender.values
+    )
+    genders = [value for gender in Gender.values for value in (gender, gender)]
+    return (
+        f"""
+        SELECT candidate_id, COUNT(*),
+               COUNT(*) FILTER (WHERE 2 * same_gender_before >= expressed)
+        FROM (
+            SELECT preference.candidate_id,
+                   CASE candidate.gender {same_gender_before} END AS same_gender_before,
+                   COUNT(*) OVER whole_ballot AS expressed
+            FROM {BallotPreference._meta.db_table} preference
+            JOIN {Ballot._meta.db_table} ballot ON ballot.id = preference.ballot_id
+            JOIN {Candidate._meta.db_table} candidate ON candidate.id = preference.candidate_id
+            WHERE ballot.election_id = %s
+            WINDOW earlier AS (
+                       PARTITION BY preference.ballot_id ORDER BY preference.position
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                   ),
+                   whole_ballot AS (PARTITION BY preference.ballot_id)
+        ) counted
+        GROUP BY candidate_id
+        """,  # noqa: S608  (table names from the models, values as parameters)
+        [*genders, election.pk],
+    )
 
 
 def latest_desk_counts(election: Election):

@@ -200,7 +200,7 @@ def test_the_list_runs_the_same_queries_however_many_proposals(
 
 
 def test_the_detail_page_runs_the_same_queries_however_much_discussion(
-    staff_client, staff_user, django_assert_max_num_queries
+    staff_client, staff_user, uncached_pages, django_assert_max_num_queries
 ):
     ambito = AmbitoFactory(code="B")
     CouncilFactory(ambito=ambito)
