@@ -10,7 +10,13 @@ from accordi.models import Status
 from centri_sociali.models import CentreFollow
 from collabcity import page_cache
 from tests.accordi.factories import agreement_in
-from tests.factories import CentreFactory, NotificationFactory, QuartiereFactory, UserFactory
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    CentreFactory,
+    NotificationFactory,
+    QuartiereFactory,
+    UserFactory,
+)
 
 
 def logged_in(user) -> Client:
@@ -51,8 +57,8 @@ def test_a_page_from_the_cached_fragments_reads_only_the_person_and_the_version(
         QuartiereFactory()
     citizen_client.get("/")
 
-    # The user, their unread notifications and the version; the session comes from Redis.
-    with django_assert_num_queries(3):
+    # The user with their unread count, and the version; the session comes from Redis.
+    with django_assert_num_queries(2):
         body = citizen_client.get("/").content.decode()
     assert "Ambiti territoriali e quartieri" in body
 
@@ -63,6 +69,36 @@ def test_a_person_sees_their_unread_notifications_at_once_on_a_cached_page(citiz
 
     body = citizen_client.get("/").content.decode()
 
+    assert "(1 notifica non letta)" in body
+
+
+def test_someone_signed_in_by_the_login_page_gets_their_unread_count_with_themselves(
+    client, db, django_assert_num_queries
+):
+    person = UserFactory(email="ludovica@example.org")
+    now = timezone.now()
+    NotificationFactory.create_batch(2, recipient=person, delivered_at=now)
+    NotificationFactory(recipient=person, delivered_at=now, read_at=now)
+    NotificationFactory(recipient=person)  # not delivered yet
+    NotificationFactory(recipient=UserFactory(), delivered_at=now)
+    client.post("/account/login/", {"login": person.email, "password": DEFAULT_PASSWORD})
+    client.get("/")
+
+    with django_assert_num_queries(2):
+        body = client.get("/").content.decode()
+
+    assert "(2 notifiche non lette)" in body
+    NotificationFactory(recipient=person, delivered_at=now)
+    assert "(3 notifiche non lette)" in client.get("/").content.decode()
+
+
+def test_a_notification_read_leaves_the_count_at_once(citizen_client, citizen):
+    first, _ = NotificationFactory.create_batch(2, recipient=citizen, delivered_at=timezone.now())
+    assert "(2 notifiche non lette)" in citizen_client.get("/").content.decode()
+
+    citizen_client.post("/notifiche/lette/", {"notification": first.pk})
+
+    body = citizen_client.get("/").content.decode()
     assert "(1 notifica non letta)" in body
 
 
