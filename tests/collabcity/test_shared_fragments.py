@@ -6,7 +6,7 @@ from django.template import engines
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from accordi.models import Status
+from accordi.models import Agreement, Status
 from centri_sociali.models import CentreFollow
 from collabcity import page_cache
 from tests.accordi.factories import agreement_in
@@ -16,6 +16,12 @@ from tests.factories import (
     NotificationFactory,
     QuartiereFactory,
     UserFactory,
+)
+from tests.volontariato.factories import (
+    OpportunityFactory,
+    ShiftFactory,
+    SignupFactory,
+    VolunteerFactory,
 )
 
 
@@ -163,3 +169,67 @@ def test_a_request_that_did_not_read_the_version_first_gets_no_fragment_from_the
     render_shared(request)
 
     assert not stored_fragments()
+
+
+def test_two_people_on_one_agreement_page_each_see_only_their_own_name(db):
+    agreement = agreement_in(Status.ACTIVE, title="Orti condivisi di via Roma")
+    one = UserFactory(first_name="Zebedeo", last_name="Quaglierini")
+    other = UserFactory(first_name="Ermenegilda", last_name="Pizzoccheri")
+
+    logged_in(one).get(agreement.get_absolute_url())
+    assert stored_fragments()
+    body = logged_in(other).get(agreement.get_absolute_url()).content.decode()
+
+    assert "Pizzoccheri" in body and "Quaglierini" not in body
+    assert "Orti condivisi di via Roma" in body and "Gli impegni" in body
+
+
+def test_an_agreement_page_from_the_cached_fragments_reads_the_agreement_but_not_its_contents(
+    citizen_client, db, django_assert_num_queries
+):
+    agreement = agreement_in(Status.ACTIVE)
+    citizen_client.get(agreement.get_absolute_url())
+
+    # The user with their unread count, the version, the agreement (or a 404).
+    with django_assert_num_queries(3):
+        citizen_client.get(agreement.get_absolute_url())
+
+
+def test_a_changed_agreement_shows_at_once_to_a_logged_in_person(citizen_client, db):
+    agreement = agreement_in(Status.ACTIVE, summary="Prima versione")
+    assert "Prima versione" in citizen_client.get(agreement.get_absolute_url()).content.decode()
+
+    Agreement.objects.filter(pk=agreement.pk).update(summary="Seconda versione")
+
+    body = citizen_client.get(agreement.get_absolute_url()).content.decode()
+    assert "Seconda versione" in body and "Prima versione" not in body
+
+
+def test_the_volunteering_page_shares_its_body_but_not_the_persons_buttons(db):
+    OpportunityFactory(title="Pulizia del parco del Popolo")
+    ShiftFactory(opportunity__title="Doposcuola al Tondo")
+    volunteer = VolunteerFactory(user__first_name="Zebedeo")
+    other = UserFactory(first_name="Ermenegilda")
+
+    first = logged_in(volunteer.user).get("/volontariato/").content.decode()
+    assert stored_fragments()
+    second = logged_in(other).get("/volontariato/").content.decode()
+
+    assert "Il mio volontariato" in first and "Candidati come volontario" not in first
+    assert "Candidati come volontario" in second and "Il mio volontariato" not in second
+    assert "Doposcuola al Tondo" in first and "Doposcuola al Tondo" in second
+
+
+def test_an_opportunity_page_shares_what_it_is_but_not_the_persons_signups(db):
+    shift = ShiftFactory(opportunity__title="Doposcuola al Tondo", opportunity__place="Via Roma 3")
+    signed_up = SignupFactory(shift=shift, volunteer__user__first_name="Zebedeo").volunteer
+    other = VolunteerFactory(user__first_name="Ermenegilda")
+    url = shift.opportunity.get_absolute_url()
+
+    first = logged_in(signed_up.user).get(url).content.decode()
+    assert stored_fragments()
+    second = logged_in(other.user).get(url).content.decode()
+
+    assert "Sei iscritto" in first
+    assert "Sei iscritto" not in second and "Iscriviti" in second
+    assert "Via Roma 3" in first and "Via Roma 3" in second
