@@ -14,22 +14,6 @@ class UserQuerySet(models.QuerySet):
         """People who have not turned the topic's e-mails off in their profile."""
         return self.exclude(muted_topics__topic=topic)
 
-    def with_unread_notifications(self):
-        """Each person with `unread_notifications_count`, counted in the same query."""
-        unread = (
-            Notification.objects.filter(recipient=models.OuterRef("pk"))
-            .unread()
-            .order_by()
-            .values("recipient")
-            .annotate(count=models.Count("pk"))
-            .values("count")
-        )
-        return self.annotate(
-            unread_notifications_count=models.functions.Coalesce(
-                models.Subquery(unread), models.Value(0)
-            )
-        )
-
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
