@@ -46,6 +46,19 @@ PUBLIC_STATUSES = (Status.APPROVED, Status.SIGNED, Status.ACTIVE, Status.CONCLUD
 SIGNED_STATUSES = (Status.SIGNED, Status.ACTIVE, Status.CONCLUDED)
 
 
+def contents_prefetches() -> tuple:
+    """The prefetches of AgreementQuerySet.with_contents(), for agreements already read."""
+    return (
+        "quartieri",
+        models.Prefetch("parties", queryset=Party.objects.select_related("organisation")),
+        "actions",
+        models.Prefetch(
+            "commitments", queryset=Commitment.objects.select_related("party__organisation")
+        ),
+        models.Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
+    )
+
+
 class AgreementQuerySet(models.QuerySet):
     def public(self):
         """Approved and later, plus the withdrawn ones whose approval had already been published."""
@@ -62,17 +75,7 @@ class AgreementQuerySet(models.QuerySet):
     def with_contents(self):
         """What both the page and the open-data files tell of each agreement, nothing more:
         every prefetch loads rows for each agreement of an export."""
-        return self.prefetch_related(
-            "quartieri",
-            models.Prefetch("parties", queryset=Party.objects.select_related("organisation")),
-            "actions",
-            models.Prefetch(
-                "commitments", queryset=Commitment.objects.select_related("party__organisation")
-            ),
-            models.Prefetch(
-                "indicators", queryset=Indicator.objects.prefetch_related("measurements")
-            ),
-        )
+        return self.prefetch_related(*contents_prefetches())
 
     def in_year(self, year: int):
         """Agreements in force at some point of the year."""

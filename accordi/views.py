@@ -1,7 +1,10 @@
+import functools
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -21,6 +24,7 @@ from .models import (
     Attachment,
     Comment,
     StatusChange,
+    contents_prefetches,
 )
 
 PAGE_SIZE = 12
@@ -59,24 +63,35 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "accordi/about.html", {"organisation_kinds": Organisation.Kind.choices})
 
 
-def _with_details(queryset):
+def _detail_prefetches() -> tuple:
     return (
-        queryset.with_contents()
-        .select_related("proposal")
-        .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.filter(public=True)),
-            Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
-        )
+        *contents_prefetches(),
+        Prefetch("attachments", queryset=Attachment.objects.filter(public=True)),
+        Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
     )
 
 
-def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse:
+def _with_details(queryset):
+    return queryset.select_related("proposal").prefetch_related(*_detail_prefetches())
+
+
+def _detail(
+    request: HttpRequest,
+    agreement: Agreement,
+    details: Callable[[], Agreement] | None = None,
+    **extra,
+) -> HttpResponse:
+    """The page of `agreement`; its body shows `details()`, the agreement with its contents
+    (the agreement itself when they are already read)."""
+    details = details or (lambda: agreement)
     return render(
         request,
         "accordi/agreement_detail.html",
         {
             "agreement": agreement,
-            "totals": agreement.totals(),
+            # A callable, which the template calls: a lazy proxy would not be an Agreement.
+            "details": details,
+            "totals": SimpleLazyObject(lambda: details().totals()),
             "opportunities": agreement.volunteering_opportunities.published().order_by("title"),
             **extra,
         },
@@ -86,8 +101,15 @@ def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse
 @cache_public_page
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    agreement = get_object_or_404(_with_details(Agreement.objects.public()), slug=slug)
-    return _detail(request, agreement)
+    agreement = get_object_or_404(Agreement.objects.public().select_related("proposal"), slug=slug)
+
+    # Read only when the page's shared body is rendered, not when it comes from the cache.
+    @functools.cache
+    def details() -> Agreement:
+        prefetch_related_objects([agreement], *_detail_prefetches())
+        return agreement
+
+    return _detail(request, agreement, details)
 
 
 @require_GET

@@ -124,8 +124,9 @@ AUTH_USER_MODEL = "collabcity.User"
 AUTHENTICATION_BACKENDS = [
     # Object permissions from the predicates in each app's rules.py.
     "rules.permissions.ObjectPermissionBackend",
+    # allauth's login by e-mail; the person of each request comes with their unread count.
+    "collabcity.auth_backends.PortalBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

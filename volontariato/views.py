@@ -134,7 +134,10 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "volontariato.see_opportunity",
-        Opportunity.objects.for_listing().select_related("coordinator"),
+        # Not for_listing(): the skills are read by the shared intro, only when it is rendered.
+        Opportunity.objects.select_related(
+            "quartiere", "organisation", "centre", "agreement", "coordinator"
+        ),
     )
     shifts = list(opportunity.shifts.upcoming().with_confirmed_count())
     volunteer = _volunteer_of(request.user)

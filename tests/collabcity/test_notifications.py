@@ -10,9 +10,11 @@ import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import transaction
+from django.utils import timezone
 
 from centri_sociali import models as centri_sociali_models
 from collabcity import notifications
+from collabcity.auth_backends import PortalBackend
 from collabcity.celery import app as celery_app
 from collabcity.models import Notification, User
 from collabcity.notifications import deliver_pending_notifications
@@ -378,3 +380,24 @@ def test_fan_out_renders_the_wording_once_for_everyone(db, django_capture_on_com
     assert set(Notification.objects.values_list("subject", "body", "url", "topic")) == {
         ("Seggi aperti all'Orologio", "Vota entro domenica.", "/consulte/", "account")
     }
+
+
+def test_the_login_backend_counts_unread_notifications_as_the_inbox_does(citizen):
+    now = timezone.now()
+    NotificationFactory.create_batch(2, recipient=citizen, delivered_at=now)
+    NotificationFactory(recipient=citizen, delivered_at=now, read_at=now)
+    NotificationFactory(recipient=citizen)
+    NotificationFactory(recipient=UserFactory(), delivered_at=now)
+
+    user = PortalBackend().get_user(citizen.pk)
+
+    assert user == citizen
+    unread = Notification.objects.filter(recipient=citizen).unread().count()
+    assert user.unread_notifications_count == unread == 2
+
+
+def test_the_login_backend_finds_no_one_for_an_inactive_or_unknown_person(citizen):
+    User.objects.filter(pk=citizen.pk).update(is_active=False)
+
+    assert PortalBackend().get_user(citizen.pk) is None
+    assert PortalBackend().get_user(citizen.pk + 1000) is None

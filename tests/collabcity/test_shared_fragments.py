@@ -6,11 +6,23 @@ from django.template import engines
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from accordi.models import Status
+from accordi.models import Agreement, Status
 from centri_sociali.models import CentreFollow
 from collabcity import page_cache
 from tests.accordi.factories import agreement_in
-from tests.factories import CentreFactory, NotificationFactory, QuartiereFactory, UserFactory
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    CentreFactory,
+    NotificationFactory,
+    QuartiereFactory,
+    UserFactory,
+)
+from tests.volontariato.factories import (
+    OpportunityFactory,
+    ShiftFactory,
+    SignupFactory,
+    VolunteerFactory,
+)
 
 
 def logged_in(user) -> Client:
@@ -51,8 +63,8 @@ def test_a_page_from_the_cached_fragments_reads_only_the_person_and_the_version(
         QuartiereFactory()
     citizen_client.get("/")
 
-    # The user, their unread notifications and the version; the session comes from Redis.
-    with django_assert_num_queries(3):
+    # The user with their unread count, and the version; the session comes from Redis.
+    with django_assert_num_queries(2):
         body = citizen_client.get("/").content.decode()
     assert "Ambiti territoriali e quartieri" in body
 
@@ -63,6 +75,36 @@ def test_a_person_sees_their_unread_notifications_at_once_on_a_cached_page(citiz
 
     body = citizen_client.get("/").content.decode()
 
+    assert "(1 notifica non letta)" in body
+
+
+def test_someone_signed_in_by_the_login_page_gets_their_unread_count_with_themselves(
+    client, db, django_assert_num_queries
+):
+    person = UserFactory(email="ludovica@example.org")
+    now = timezone.now()
+    NotificationFactory.create_batch(2, recipient=person, delivered_at=now)
+    NotificationFactory(recipient=person, delivered_at=now, read_at=now)
+    NotificationFactory(recipient=person)  # not delivered yet
+    NotificationFactory(recipient=UserFactory(), delivered_at=now)
+    client.post("/account/login/", {"login": person.email, "password": DEFAULT_PASSWORD})
+    client.get("/")
+
+    with django_assert_num_queries(2):
+        body = client.get("/").content.decode()
+
+    assert "(2 notifiche non lette)" in body
+    NotificationFactory(recipient=person, delivered_at=now)
+    assert "(3 notifiche non lette)" in client.get("/").content.decode()
+
+
+def test_a_notification_read_leaves_the_count_at_once(citizen_client, citizen):
+    first, _ = NotificationFactory.create_batch(2, recipient=citizen, delivered_at=timezone.now())
+    assert "(2 notifiche non lette)" in citizen_client.get("/").content.decode()
+
+    citizen_client.post("/notifiche/lette/", {"notification": first.pk})
+
+    body = citizen_client.get("/").content.decode()
     assert "(1 notifica non letta)" in body
 
 
@@ -127,3 +169,67 @@ def test_a_request_that_did_not_read_the_version_first_gets_no_fragment_from_the
     render_shared(request)
 
     assert not stored_fragments()
+
+
+def test_two_people_on_one_agreement_page_each_see_only_their_own_name(db):
+    agreement = agreement_in(Status.ACTIVE, title="Orti condivisi di via Roma")
+    one = UserFactory(first_name="Zebedeo", last_name="Quaglierini")
+    other = UserFactory(first_name="Ermenegilda", last_name="Pizzoccheri")
+
+    logged_in(one).get(agreement.get_absolute_url())
+    assert stored_fragments()
+    body = logged_in(other).get(agreement.get_absolute_url()).content.decode()
+
+    assert "Pizzoccheri" in body and "Quaglierini" not in body
+    assert "Orti condivisi di via Roma" in body and "Gli impegni" in body
+
+
+def test_an_agreement_page_from_the_cached_fragments_reads_the_agreement_but_not_its_contents(
+    citizen_client, db, django_assert_num_queries
+):
+    agreement = agreement_in(Status.ACTIVE)
+    citizen_client.get(agreement.get_absolute_url())
+
+    # The user with their unread count, the version, the agreement (or a 404).
+    with django_assert_num_queries(3):
+        citizen_client.get(agreement.get_absolute_url())
+
+
+def test_a_changed_agreement_shows_at_once_to_a_logged_in_person(citizen_client, db):
+    agreement = agreement_in(Status.ACTIVE, summary="Prima versione")
+    assert "Prima versione" in citizen_client.get(agreement.get_absolute_url()).content.decode()
+
+    Agreement.objects.filter(pk=agreement.pk).update(summary="Seconda versione")
+
+    body = citizen_client.get(agreement.get_absolute_url()).content.decode()
+    assert "Seconda versione" in body and "Prima versione" not in body
+
+
+def test_the_volunteering_page_shares_its_body_but_not_the_persons_buttons(db):
+    OpportunityFactory(title="Pulizia del parco del Popolo")
+    ShiftFactory(opportunity__title="Doposcuola al Tondo")
+    volunteer = VolunteerFactory(user__first_name="Zebedeo")
+    other = UserFactory(first_name="Ermenegilda")
+
+    first = logged_in(volunteer.user).get("/volontariato/").content.decode()
+    assert stored_fragments()
+    second = logged_in(other).get("/volontariato/").content.decode()
+
+    assert "Il mio volontariato" in first and "Candidati come volontario" not in first
+    assert "Candidati come volontario" in second and "Il mio volontariato" not in second
+    assert "Doposcuola al Tondo" in first and "Doposcuola al Tondo" in second
+
+
+def test_an_opportunity_page_shares_what_it_is_but_not_the_persons_signups(db):
+    shift = ShiftFactory(opportunity__title="Doposcuola al Tondo", opportunity__place="Via Roma 3")
+    signed_up = SignupFactory(shift=shift, volunteer__user__first_name="Zebedeo").volunteer
+    other = VolunteerFactory(user__first_name="Ermenegilda")
+    url = shift.opportunity.get_absolute_url()
+
+    first = logged_in(signed_up.user).get(url).content.decode()
+    assert stored_fragments()
+    second = logged_in(other.user).get(url).content.decode()
+
+    assert "Sei iscritto" in first
+    assert "Sei iscritto" not in second and "Iscriviti" in second
+    assert "Via Roma 3" in first and "Via Roma 3" in second
