@@ -340,11 +340,13 @@ def test_an_agreement_withdrawn_after_approval_stays_public_with_its_reason(clie
     assert titles(client.get("/accordi/", {"stato": "ritirato"})) == ["Accordo revocato"]
 
 
-def test_quartiere_page_lists_agreements_in_one_query(client, db):
+def test_quartiere_page_lists_agreements_in_one_query(client, uncached_pages, db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     quartiere = QuartiereFactory(name="Ospizio")
+    # Once first, so that what a process reads once and keeps (content types) is not counted.
+    client.get(quartiere.get_absolute_url())
     with CaptureQueriesContext(connection) as before:
         client.get(quartiere.get_absolute_url())
     for _ in range(10):
