@@ -172,11 +172,11 @@ def test_review_step_shows_the_choices_and_stores_nothing(voter_client, election
 def test_cast_through_the_view_shows_a_receipt(
     voter_client, election, candidates, django_assert_num_queries
 ):
-    # The user (the session comes from Redis: cached_db); the voter's roll entry with the
-    # election and its ballot box; the transaction (a savepoint here): the lock, the window with
-    # the approved candidates, the outer and the inner envelope; the unread notifications of the
-    # page's header.
-    with django_assert_num_queries(9):
+    # The user with the unread notifications of the page's header (the session comes from
+    # Redis: cached_db); the voter's roll entry with the election and its ballot box; the
+    # transaction (a savepoint here): the lock, the window with the approved candidates, the
+    # outer and the inner envelope.
+    with django_assert_num_queries(8):
         response = voter_client.post(
             ballot_url(election), {"step": "cast", "candidate": [candidates[0].pk]}
         )
