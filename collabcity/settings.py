@@ -269,10 +269,20 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "collabcity",
-        }
+        },
+        # Whole public pages (collabcity/page_cache.py): on a Redis of its own in production
+        # (maxmemory with allkeys-lru), where made-up URLs can push out only other pages.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("PAGE_CACHE_REDIS_URL") or REDIS_URL,
+            "KEY_PREFIX": "collabcity-pages",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
 
 # Anonymous public pages are cached whole (collabcity/page_cache.py) and dropped as soon as
 # what they show changes; this only bounds how long an unused page takes room in the cache.

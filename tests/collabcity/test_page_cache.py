@@ -7,6 +7,7 @@ import psycopg
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -310,7 +311,7 @@ def test_a_request_with_a_session_is_neither_served_from_nor_stored_in_the_cache
 
 
 def cached_pages() -> list[str]:
-    redis = page_cache.cache._cache.get_client()
+    redis = page_cache.pages()._cache.get_client()
     return [key for key in redis.keys("*") if b":page:" in key]
 
 
@@ -334,6 +335,19 @@ def test_the_order_of_the_query_parameters_does_not_make_another_page(
         client.get("/centri-sociali/calendario/?categoria=corsi&vista=elenco")
     with django_assert_num_queries(1):
         client.head("/centri-sociali/calendario/?categoria=corsi&vista=elenco")
+
+
+def test_a_repeated_parameter_in_another_order_is_another_page(client, db):
+    # Django reads the last value: ?vista=mese&vista=elenco is the list, the other way the month.
+    listed = client.get("/centri-sociali/calendario/?vista=mese&vista=elenco")
+    month = client.get("/centri-sociali/calendario/?vista=elenco&vista=mese")
+    assert listed.content != month.content
+
+
+def test_pages_are_kept_in_a_cache_of_their_own(settings):
+    # Made-up URLs fill that cache; the voting codes' and logins' counters live in "default".
+    assert page_cache.pages() is caches["pages"]
+    assert settings.CACHES["pages"]["KEY_PREFIX"] != settings.CACHES["default"]["KEY_PREFIX"]
 
 
 def test_pages_in_italian_and_english_are_kept_apart(quartiere):

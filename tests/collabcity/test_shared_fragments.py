@@ -32,7 +32,7 @@ def logged_in(user) -> Client:
 
 
 def stored_fragments() -> list[bytes]:
-    redis = page_cache.cache._cache.get_client()
+    redis = page_cache.pages()._cache.get_client()
     return [key for key in redis.keys("*") if b":fragments:" in key]
 
 
