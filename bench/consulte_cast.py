@@ -38,7 +38,7 @@ from common import (
     write_sessions,
     wrk,
 )
-from consulte_common import make_election
+from consulte_common import make_election, verified_electors
 
 TARGET = 0.10
 HTTP_PREFIX, PGBENCH_PREFIX = "HTTP", "PGBENCH"
@@ -46,41 +46,8 @@ HTTP_PREFIX, PGBENCH_PREFIX = "HTTP", "PGBENCH"
 
 def prepare(electors: int):
     """The election, verified electors and their logged-in sessions."""
-    from django.contrib.auth.hashers import make_password
-
-    from collabcity.models import User
-    from consulte.models import Elector, ElectorVerification
-
     election, quartiere, candidates, _shares = make_election(open_now=True)
-    users = User.objects.bulk_create(
-        [
-            User(email=f"elettore{n}@bench.invalid", password=make_password(None))
-            for n in range(electors)
-        ],
-        batch_size=5000,
-    )
-    rows = Elector.objects.bulk_create(
-        [
-            Elector(
-                election=election,
-                fiscal_code=f"{HTTP_PREFIX}{n:012d}",
-                first_name="Nome",
-                last_name=f"Cognome{n}",
-                birth_date="1980-01-01",
-                gender="F",
-                quartiere=quartiere,
-            )
-            for n in range(electors)
-        ],
-        batch_size=5000,
-    )
-    ElectorVerification.objects.bulk_create(
-        [
-            ElectorVerification(election=election, elector=elector, user=user, method="code")
-            for user, elector in zip(users, rows, strict=True)
-        ],
-        batch_size=5000,
-    )
+    users = verified_electors(election, quartiere, electors, HTTP_PREFIX)
     return election, quartiere, make_sessions(users), [c.pk for c in candidates]
 
 

@@ -56,3 +56,43 @@ def make_election(*, open_now: bool, candidates: int = 6, ceremony: bool = True,
             Guardian.objects.create(election=election, name=name, role="garante")
         shares = [s.text for s in ballot_box.run_key_ceremony(election=election, threshold=2)]
     return election, quartiere, made, shares
+
+
+def verified_electors(election, quartiere, count: int, prefix: str) -> list:
+    """`count` people on the roll, each with an account that has already verified them: what a
+    browser session needs to reach the ballot. Fiscal codes are `prefix` and a number."""
+    from django.contrib.auth.hashers import make_password
+
+    from collabcity.models import User
+    from consulte.models import Elector, ElectorVerification
+
+    users = User.objects.bulk_create(
+        [
+            User(email=f"elettore{n}@bench.invalid", password=make_password(None))
+            for n in range(count)
+        ],
+        batch_size=5000,
+    )
+    roll = Elector.objects.bulk_create(
+        [
+            Elector(
+                election=election,
+                fiscal_code=f"{prefix}{n:012d}",
+                first_name="Nome",
+                last_name=f"Cognome{n}",
+                birth_date="1980-01-01",
+                gender="F",
+                quartiere=quartiere,
+            )
+            for n in range(count)
+        ],
+        batch_size=5000,
+    )
+    ElectorVerification.objects.bulk_create(
+        [
+            ElectorVerification(election=election, elector=elector, user=user, method="code")
+            for user, elector in zip(users, roll, strict=True)
+        ],
+        batch_size=5000,
+    )
+    return users

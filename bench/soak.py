@@ -35,6 +35,7 @@ from common import (
     write_sessions,
     wrk,
 )
+from consulte_common import verified_electors
 
 THREADS = 2
 
@@ -45,7 +46,7 @@ def make_people(users: int, voters: int):
     from django.utils import timezone
 
     from collabcity.models import Quartiere, User
-    from consulte.models import Election, Elector, ElectorVerification
+    from consulte.models import Election
     from volontariato.models import Volunteer
 
     today = timezone.localdate()
@@ -75,35 +76,7 @@ def make_people(users: int, voters: int):
     )
     election = next(e for e in Election.objects.order_by("pk") if e.is_open)
     quartiere = Quartiere.objects.filter(ambito=election.council.ambito).first()
-    electors = User.objects.bulk_create(
-        [
-            User(email=f"elettore{n}@bench.invalid", password=make_password(None))
-            for n in range(voters)
-        ],
-        batch_size=5000,
-    )
-    roll = Elector.objects.bulk_create(
-        [
-            Elector(
-                election=election,
-                fiscal_code=f"SOAK{n:012d}",
-                first_name="Nome",
-                last_name=f"Cognome{n}",
-                birth_date="1980-01-01",
-                gender="F",
-                quartiere=quartiere,
-            )
-            for n in range(voters)
-        ],
-        batch_size=5000,
-    )
-    ElectorVerification.objects.bulk_create(
-        [
-            ElectorVerification(election=election, elector=elector, user=user, method="code")
-            for user, elector in zip(electors, roll, strict=True)
-        ],
-        batch_size=5000,
-    )
+    electors = verified_electors(election, quartiere, voters, "SOAK")
     return make_sessions(citizens), make_sessions(electors), election
 
 
