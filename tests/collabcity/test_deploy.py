@@ -28,8 +28,9 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    result = run_manage(
+def check_deploy(**env: str) -> subprocess.CompletedProcess:
+    """`check --deploy` as production runs it, with a throwaway key, a host name and env."""
+    return run_manage(
         "check",
         "--deploy",
         "--fail-level",
@@ -37,7 +38,12 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="partecipa.comune.re.it",
+        **env,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
 
 

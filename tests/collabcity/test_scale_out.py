@@ -2,7 +2,6 @@
 "Su più macchine"). Settings are read in a fresh process, as a deployment would."""
 
 import json
-import secrets
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -18,7 +17,7 @@ from collabcity.replica import ReplicaReadsMiddleware, ReplicaRouter
 from collabcity.s3 import PrivateS3Storage
 from consulte.models import Election, VotingPoint
 from consulte.portal import ELECTION_MODELS
-from tests.collabcity.test_deploy import run_manage
+from tests.collabcity.test_deploy import check_deploy, run_manage
 from tests.consulte.council_factories import CouncilFactory
 from tests.consulte.factories import CandidateFactory, ElectionFactory
 from tests.factories import QuartiereFactory, UserFactory
@@ -190,14 +189,7 @@ def test_a_private_file_in_the_bucket_has_the_permission_checking_view_as_its_ur
 
 
 def test_check_deploy_is_clean_on_several_machines():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="partecipa.comune.re.it",
+    result = check_deploy(
         REDIS_URL="redis://cache.internal:6379/0",
         SESSION_ENGINE="cached_db",
         DATABASE_REPLICA_URL="postgres://portal@db-replica.internal:5432/collabcity",
