@@ -5,6 +5,7 @@ result seats the elected and tells the ambito."""
 
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -28,7 +29,6 @@ from ..models import (
     ElectionLogEntry,
     Elector,
     ElectorVote,
-    Gender,
     Member,
     Result,
     VotingPoint,
@@ -133,19 +133,25 @@ def digest_of_lines(lines) -> str:
 
 def ballot_digest(election: Election) -> str:
     if connection.vendor == "postgresql":
-        # Computed by the database: a million ballots never travel to Python.
+        # Computed by the database: a million ballots never travel to Python. Receipts are
+        # compared bytewise ("C") for the grouping as for the order, a sort twice as fast as the
+        # locale's and the order the digest is defined by (sorted receipts).
         ballot = Ballot._meta.db_table
         preference = BallotPreference._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT encode(sha256(convert_to(coalesce(
-                    string_agg(line, E'\\n' ORDER BY id COLLATE "C"), ''), 'UTF8')), 'hex')
+                    string_agg(line, E'\\n' ORDER BY id), ''), 'UTF8')), 'hex')
                 FROM (
-                    SELECT b.id, b.id || ':' || coalesce(
-                        string_agg(p.candidate_id::text, ',' ORDER BY p.position), '') AS line
-                    FROM {ballot} b LEFT JOIN {preference} p ON p.ballot_id = b.id
-                    WHERE b.election_id = %s GROUP BY b.id
+                    SELECT id, id || ':' || coalesce(
+                        string_agg(candidate_id::text, ',' ORDER BY position), '') AS line
+                    FROM (
+                        SELECT b.id COLLATE "C" AS id, p.candidate_id, p.position
+                        FROM {ballot} b LEFT JOIN {preference} p ON p.ballot_id = b.id
+                        WHERE b.election_id = %s
+                    ) preferences
+                    GROUP BY id
                 ) lines
                 """,  # noqa: S608  (table names from the models, value as a parameter)
                 [election.pk],
@@ -178,67 +184,72 @@ def iter_ballots(election: Election):
 # --- The count -------------------------------------------------------------------------------
 
 
-def online_counts(election: Election) -> tuple[dict[int, int], int]:
-    """Valid online preferences per candidate and the number voided by the gender rule.
+@dataclass(frozen=True)
+class OnlineCount:
+    counts: dict[int, int]  # valid preferences per candidate
+    voided: int  # preferences voided by the gender rule
+    blank: int  # ballots without any preference
 
-    One query, one pass of the database over the election's preferences in ballot and position
-    order (see `_counted_preferences`).
+
+def online_counts(election: Election) -> OnlineCount:
+    """The opened online ballots counted by their pattern, the gender rule applied to each.
+
+    The database groups the ballots by the candidates they name in each slot (one hash join per
+    slot, no sort, in parallel), so a million ballots come back as a few dozen patterns; the
+    rule is then `voided_by_gender_rule`, the same function the recount uses, once per pattern.
+    A slot outside the ballot would escape the patterns, so the count refuses to run over one.
     """
+    slots = range(1, election.max_preferences + 1)
+    ballot, preference = Ballot._meta.db_table, BallotPreference._meta.db_table
     with connection.cursor() as cursor:
-        sql, params = _counted_preferences(election)
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    counts = {candidate: expressed - voided for candidate, expressed, voided in rows}
-    return counts, sum(voided for _candidate, _expressed, voided in rows)
-
-
-def _counted_preferences(election: Election) -> tuple[str, list]:
-    """SQL of (candidate, preferences, preferences voided by `voided_by_gender_rule`).
-
-    A preference is void when the preferences of its gender written before it on the ballot
-    are already half of those the ballot expresses (rounded up): twice that count reaches the
-    ballot's. Both windows partition by ballot and order by position, so the database sorts
-    once (or reads the (ballot, position) index in order); the same-gender count is a filtered
-    count per gender, which needs no second partition. SQLite runs the same SQL.
-    """
-    if not election.gender_balance:
-        return (
+        cursor.execute(
             f"""
-            SELECT preference.candidate_id, COUNT(*), 0
-            FROM {BallotPreference._meta.db_table} preference
-            JOIN {Ballot._meta.db_table} ballot ON ballot.id = preference.ballot_id
-            WHERE ballot.election_id = %s
-            GROUP BY preference.candidate_id
+            SELECT count(*) FROM {preference} p JOIN {ballot} b ON b.id = p.ballot_id
+            WHERE b.election_id = %s AND (p.position < 1 OR p.position > %s)
             """,  # noqa: S608  (table names from the models, values as parameters)
+            [election.pk, election.max_preferences],
+        )
+        (stray,) = cursor.fetchone()
+        if stray:
+            raise ElectionError(
+                _(
+                    "Lo scrutinio si ferma: %(count)s preferenze occupano una posizione che la "
+                    "scheda non ha. Le schede vanno verificate prima di contare."
+                )
+                % {"count": stray}
+            )
+        columns = ", ".join(f"slot{n}.candidate_id" for n in slots)
+        joins = " ".join(
+            f"LEFT JOIN {preference} slot{n} ON slot{n}.ballot_id = b.id AND slot{n}.position = {n}"
+            for n in slots
+        )
+        cursor.execute(
+            f"""
+            SELECT {columns}, count(*) FROM {ballot} b {joins}
+            WHERE b.election_id = %s GROUP BY {columns}
+            """,  # noqa: S608  (table names from the models, slots are integers)
             [election.pk],
         )
-    same_gender_before = " ".join(
-        "WHEN %s THEN COUNT(*) FILTER (WHERE candidate.gender = %s) OVER earlier"
-        for _gender in Gender.values
-    )
-    genders = [value for gender in Gender.values for value in (gender, gender)]
-    return (
-        f"""
-        SELECT candidate_id, COUNT(*),
-               COUNT(*) FILTER (WHERE 2 * same_gender_before >= expressed)
-        FROM (
-            SELECT preference.candidate_id,
-                   CASE candidate.gender {same_gender_before} END AS same_gender_before,
-                   COUNT(*) OVER whole_ballot AS expressed
-            FROM {BallotPreference._meta.db_table} preference
-            JOIN {Ballot._meta.db_table} ballot ON ballot.id = preference.ballot_id
-            JOIN {Candidate._meta.db_table} candidate ON candidate.id = preference.candidate_id
-            WHERE ballot.election_id = %s
-            WINDOW earlier AS (
-                       PARTITION BY preference.ballot_id ORDER BY preference.position
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                   ),
-                   whole_ballot AS (PARTITION BY preference.ballot_id)
-        ) counted
-        GROUP BY candidate_id
-        """,  # noqa: S608  (table names from the models, values as parameters)
-        [*genders, election.pk],
-    )
+        patterns = cursor.fetchall()
+    named = {pk for *candidates, _ballots in patterns for pk in candidates if pk is not None}
+    genders = dict(Candidate.objects.filter(pk__in=named).values_list("pk", "gender"))
+    counts: Counter[int] = Counter()
+    voided = blank = 0
+    for *slotted, ballots in patterns:
+        chosen = [pk for pk in slotted if pk is not None]
+        if not chosen:
+            blank += ballots
+            continue
+        if election.gender_balance:
+            void = voided_by_gender_rule([genders[pk] for pk in chosen])
+        else:
+            void = [False] * len(chosen)
+        for pk, is_void in zip(chosen, void, strict=True):
+            if is_void:
+                voided += ballots
+            else:
+                counts[pk] += ballots
+    return OnlineCount(counts=dict(counts), voided=voided, blank=blank)
 
 
 def latest_desk_counts(election: Election):
@@ -295,7 +306,7 @@ def tally_election(*, election_id: int) -> Result:
             raise ElectionError(
                 _("Le buste del voto online non sono ancora state aperte dai garanti.")
             )
-        online, void_preferences = online_counts(election)
+        online = online_counts(election)
         in_person = dict(
             DeskCountLine.objects.filter(desk_count__in=latest_desk_counts(election))
             .values("candidate_id")
@@ -306,19 +317,14 @@ def tally_election(*, election_id: int) -> Result:
             blank=Sum("blank", default=0), void=Sum("void", default=0)
         )
         voters = election.votes.channel_counts()
-        blank_online = (
-            Ballot.objects.filter(election=election)
-            .filter(~Exists(BallotPreference.objects.filter(ballot=OuterRef("pk"))))
-            .count()
-        )
         values = {
             "electors": Elector.objects.filter(election=election).count(),
             "voters_online": voters["online"],
             "voters_in_person": voters["in_person"],
-            "blank_online": blank_online,
+            "blank_online": online.blank,
             "blank_in_person": desks["blank"],
             "void_in_person": desks["void"],
-            "void_preferences": void_preferences,
+            "void_preferences": online.voided,
             "digest": ballot_digest(election),
         }
         result, _created = Result.objects.update_or_create(
@@ -327,14 +333,14 @@ def tally_election(*, election_id: int) -> Result:
             create_defaults={**values, "tallied_at": timezone.now()},
         )
         candidates = list(election.candidates.approved())
-        totals = {c.pk: online.get(c.pk, 0) + in_person.get(c.pk, 0) for c in candidates}
+        totals = {c.pk: online.counts.get(c.pk, 0) + in_person.get(c.pk, 0) for c in candidates}
         ranking = rank_candidates(election, candidates, totals)
         for candidate, rank, elected in ranking:
             CandidateResult.objects.update_or_create(
                 result=result,
                 candidate=candidate,
                 defaults={
-                    "votes_online": online.get(candidate.pk, 0),
+                    "votes_online": online.counts.get(candidate.pk, 0),
                     "votes_in_person": in_person.get(candidate.pk, 0),
                     "rank": rank,
                     "elected": elected,

@@ -409,3 +409,42 @@ def test_gender_rule_with_up_to_four_preferences_counts_in_sql_as_on_the_ballot(
     # FF and MM; FFF and MMM; three or four of one gender among four preferences.
     assert result.void_preferences == expected_void == 2 + 2 + 12
     assert {pk: row[0] for pk, row in votes_of(result).items()} == expected
+
+
+def test_a_preference_outside_the_ballot_stops_the_count_and_stores_nothing(voted, candidates):
+    """The count groups ballots by their slots; a row in a slot the ballot does not have would
+    escape it, so the tally refuses rather than dropping a preference."""
+    from consulte.models import Ballot, BallotPreference
+
+    close(voted)
+    ballot_box.open_ballot_box(election=voted, shares=SHARES[voted.pk][:2])
+    blank = next(b for b in Ballot.objects.filter(election=voted) if not b.preferences.exists())
+    BallotPreference.objects.create(
+        ballot=blank, candidate=candidates[0], position=voted.max_preferences + 1
+    )
+    with pytest.raises(common.ElectionError, match="posizione che la scheda non ha"):
+        tally_election(election_id=voted.pk)
+    assert not Result.objects.filter(election=voted).exists()
+
+
+def test_counting_takes_the_same_queries_for_more_ballots(
+    voted, candidates, django_assert_num_queries
+):
+    from consulte.elections.tally import online_counts
+    from consulte.models import Ballot
+
+    close(voted)
+    ballot_box.open_ballot_box(election=voted, shares=SHARES[voted.pk][:2])
+    # the slots' check, the patterns, the genders of the candidates they name
+    with django_assert_num_queries(3):
+        few = online_counts(voted)
+    anna, _bice, carlo, _dario = candidates
+    for _ in range(20):
+        ballot = Ballot.objects.create(election=voted)
+        ballot.preferences.create(candidate=anna, position=1)
+        ballot.preferences.create(candidate=carlo, position=2)
+    with django_assert_num_queries(3):
+        more = online_counts(voted)
+    assert more.counts[anna.pk] == few.counts[anna.pk] + 20
+    assert more.counts[carlo.pk] == few.counts[carlo.pk] + 20
+    assert (more.voided, more.blank) == (few.voided, few.blank)
