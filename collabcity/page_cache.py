@@ -7,6 +7,8 @@ elector, no pending message), the page is looked up under
     language + scheme, host, path and query string (parameters in a fixed order) + version
 
 and, when missing, rendered and stored if nothing in the answer is personal (see `_storable`).
+`PageCacheMiddleware` does the looking up and the storing, at the top of the stack, so that a
+stored page costs the version's query and one read from Redis, and nothing else.
 
 The version counts the writes to the tables public pages are made of. PostgreSQL keeps it
 (migration collabcity 0004): a statement-level trigger on every tracked table logs each write
@@ -48,13 +50,14 @@ from django.contrib import messages
 from django.contrib.auth.context_processors import PermWrapper
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
-from django.db import connection, connections
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, patch_vary_headers
 
 from . import registry
-from .replica import public_read_alias
+from .replica import anonymous_reads, public_read_alias
 
 TRIGGER = "collabcity_page_changed"
 # Any other cookie may stand for a person (the session above all): such requests are rendered.
@@ -72,30 +75,64 @@ def pages():
     return caches["pages"]
 
 
+class PageCacheMiddleware:
+    """Serve a stored page before the rest of the stack runs, and store the pages the views
+    marked (`cache_public_page`) once every middleware has had its say.
+
+    It sits after WhiteNoise (static files never reach it) and before the session, locale,
+    CSRF and authentication middleware: a stored page needs none of them, and what they add to
+    a response (Vary, Content-Language, X-Frame-Options) was stored with it. The security
+    middleware stays outside, so its headers are added to every answer, stored or not.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _shareable(request) and _caches_public_page(request):
+            with anonymous_reads():
+                version, now = read_version(request)
+            if version is not None:
+                language = translation.get_language_from_request(request)
+                stored = pages().get(page_key(request, version, language=language))
+                if stored is not None and now.timestamp() < stored[2]:
+                    return _from_cache(stored)
+        response = self.get_response(request)
+        marked = getattr(response, "public_page_entry", None)
+        # Cookies set on the way out (a CSRF token, a session, a message) make it personal.
+        if marked is not None and not response.cookies and _varies_only_as_keyed(response):
+            key, expires = marked
+            now = request.page_version[1]
+            timeout = _timeout(expires, now)
+            if timeout > 0:
+                entry = (response.content, list(response.items()), expires.timestamp())
+                pages().set(key, entry, timeout)
+        return response
+
+
+def _caches_public_page(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "caches_public_page", False)
+
+
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve the view's page to anonymous visitors from the cache (see the module's text)."""
+    """Let `PageCacheMiddleware` store the view's page for anonymous visitors (see the
+    module's text): the page is marked with its key and the moment it expires by the clock."""
 
     @wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _shareable(request):
-            read_version(request)
-            return view(request, *args, **kwargs)
         version, now = read_version(request)
-        if version is None:
+        if not _shareable(request) or version is None:
             return view(request, *args, **kwargs)
-        key = page_key(request, version)
-        stored = pages().get(key)
-        if stored is not None and now.timestamp() < stored[2]:
-            return _from_cache(stored)
         # Read before the view reads its data: the page is valid until this moment.
         expires = next_change(version, now)
         response = view(request, *args, **kwargs)
         if _storable(request, response):
             patch_vary_headers(response, ("Cookie",))
-            timeout = _timeout(expires, now)
-            if timeout > 0:
-                entry = (response.content, list(response.items()), expires.timestamp())
-                pages().set(key, entry, timeout)
+            response.public_page_entry = (page_key(request, version), expires)
         return response
 
     cached_view.caches_public_page = True
@@ -130,6 +167,10 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     }
     if UNCACHEABLE_DIRECTIVES & control.keys() or control.get("max-age") == "0":
         return False
+    return _varies_only_as_keyed(response)
+
+
+def _varies_only_as_keyed(response: HttpResponse) -> bool:
     vary = {header.lower() for header in cc_delim_re.split(response.get("Vary", "")) if header}
     return vary <= KEYED_VARY
 
@@ -139,7 +180,9 @@ def _from_cache(entry: tuple[bytes, list[tuple[str, str]], float]) -> HttpRespon
     return HttpResponse(content, headers=dict(headers))
 
 
-def page_key(request: HttpRequest, version: int, kind: str = "page") -> str:
+def page_key(
+    request: HttpRequest, version: int, kind: str = "page", language: str | None = None
+) -> str:
     # Parameters sorted but not decoded: two spellings of one query share a page, and two
     # different queries never do.
     # A repeated parameter keeps the order of its values: Django reads the last one.
@@ -147,7 +190,7 @@ def page_key(request: HttpRequest, version: int, kind: str = "page") -> str:
     query = "&".join(sorted(parameters, key=lambda part: part.partition("=")[0]))
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"{kind}:{version}:{translation.get_language()}:{digest}"
+    return f"{kind}:{version}:{language or translation.get_language()}:{digest}"
 
 
 def _timeout(expires: datetime, now: datetime) -> int:
@@ -231,6 +274,27 @@ def current_version() -> int | None:
     database = connections[public_read_alias()]
     if database.vendor != "postgresql":
         return None
+    # The first query of nearly every request, so it is also the connection's health check:
+    # one round trip instead of Django's "SELECT 1" and then this. It only reads, so on a
+    # connection found broken it is asked once more, on a new one.
+    checks_health = (
+        database.health_check_enabled
+        and not database.health_check_done
+        and database.connection is not None
+        and not database.in_atomic_block
+    )
+    if checks_health:
+        database.health_check_done = True
+    try:
+        return _read_version(database)
+    except (InterfaceError, OperationalError):
+        if not checks_health:
+            raise
+        database.close()
+        return _read_version(database)
+
+
+def _read_version(database) -> int:
     # From the copy the page's data will come from (a replica lags): never newer than the page.
     with database.cursor() as cursor:
         cursor.execute("SELECT collabcity_page_version()")

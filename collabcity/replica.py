@@ -14,13 +14,16 @@ just done, nor anything that decides a right, may be read from it. So the replic
 Writes, Celery tasks, management commands and raw cursors always use the primary.
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from . import registry
 
 REPLICA_DB_ALIAS = "replica"
+ROUTER = "collabcity.replica.ReplicaRouter"
 # Sessions (a terminal's verification, the messages after a redirect) and the accounts' e-mail
 # confirmations and sign-ins are read right after they are written, by the next request.
 PRIMARY_APPS = {"sessions", "auth", "account", "socialaccount", "contenttypes"}
@@ -44,11 +47,26 @@ class ReplicaReadsMiddleware:
             _replica_allowed.reset(token)
 
 
+@contextmanager
+def anonymous_reads():
+    """The reads of a request that carries no session (so its visitor is anonymous) made before
+    ReplicaReadsMiddleware has run: the page cache looks up stored pages ahead of it."""
+    token = _replica_allowed.set(True)
+    try:
+        yield
+    finally:
+        _replica_allowed.reset(token)
+
+
 def public_read_alias() -> str:
     """The database this request's public reads come from now. Whatever is computed from the
     data of a page (a version or a digest under which it is cached) must be read from the same
     database, before the data, so that it is never newer than the page."""
-    allowed = _replica_allowed.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+    allowed = (
+        _replica_allowed.get()
+        and ROUTER in settings.DATABASE_ROUTERS  # with no replica, everything is the primary
+        and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+    )
     return REPLICA_DB_ALIAS if allowed else DEFAULT_DB_ALIAS
 
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stored public pages are answered here, before sessions, locale, CSRF and authentication.
+    "collabcity.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -266,14 +268,14 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "collabcity.redis_cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "collabcity",
         },
         # Whole public pages (collabcity/page_cache.py): on a Redis of its own in production
         # (maxmemory with allkeys-lru), where made-up URLs can push out only other pages.
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "collabcity.redis_cache.PortalRedisCache",
             "LOCATION": os.environ.get("PAGE_CACHE_REDIS_URL") or REDIS_URL,
             "KEY_PREFIX": "collabcity-pages",
         },
@@ -304,7 +306,7 @@ if session_backend != "db":
         # A memory cache is per process: a session would exist on one web process only.
         raise ImproperlyConfigured(f"SESSION_ENGINE={session_backend} needs REDIS_URL.")
     CACHES["sessions"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "collabcity.redis_cache.PortalRedisCache",
         "LOCATION": os.environ.get("SESSION_REDIS_URL") or REDIS_URL,
         "KEY_PREFIX": "collabcity-sessions",
     }

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -383,7 +383,62 @@ def test_a_cached_page_carries_no_csrf_token_and_sets_no_cookie(quartiere):
     assert {"Accept-Language", "Cookie"} <= {v.strip() for v in cached["Vary"].split(",")}
 
 
+def test_a_stored_page_is_answered_before_sessions_and_logins_are_looked_at(quartiere):
+    first = Client().get("/")
+    stored = Client().get("/")
+
+    # The authentication middleware never ran: the page needed nobody.
+    assert hasattr(first.wsgi_request, "user")
+    assert not hasattr(stored.wsgi_request, "user")
+    assert not hasattr(stored.wsgi_request, "session")
+    # What the middleware inside added was stored with the page; the security headers are added
+    # to every answer.
+    for header in ("X-Frame-Options", "Content-Language", "Vary", "Content-Length"):
+        assert stored[header] == first[header], header
+    assert stored["X-Content-Type-Options"] == "nosniff"
+    assert stored["Referrer-Policy"] == first["Referrer-Policy"]
+
+
+def test_a_page_given_a_cookie_on_its_way_out_is_not_stored(quartiere, monkeypatch):
+    """A middleware below the page cache may still make the answer personal."""
+    from django.contrib.messages.middleware import MessageMiddleware
+
+    def with_a_cookie(self, request, response):
+        response.set_cookie("visitor", "someone")
+        return response
+
+    monkeypatch.setattr(MessageMiddleware, "process_response", with_a_cookie)
+    assert rendered(Client(), "/")
+    assert not cached_pages()
+
+
 # --- the version ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_versions_query_checks_the_connection_and_replaces_a_broken_one(monkeypatch):
+    """The version is read first in nearly every request, so it is the health check too: no
+    "SELECT 1" before it, and a connection the server dropped is replaced, not a 500."""
+    connection.ensure_connection()
+    dropped = connection.connection.info.backend_pid
+    database = connection.settings_dict
+    dsn = {
+        "dbname": database["NAME"],
+        "user": database["USER"],
+        "host": database["HOST"],
+        "port": database["PORT"] or 5432,
+        "password": database["PASSWORD"] or None,
+    }
+    with psycopg.connect(**dsn, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    connection.health_check_done = False  # as at the start of a request
+
+    def second_round_trip(_database):
+        pytest.fail("a SELECT 1 before the version's query")
+
+    monkeypatch.setattr(type(connections["default"]), "is_usable", second_round_trip)
+    assert page_cache.current_version() >= 0
+    assert connection.connection.info.backend_pid != dropped
 
 
 def tables_with_the_trigger() -> set[str]:

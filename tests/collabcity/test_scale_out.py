@@ -71,7 +71,7 @@ def test_sessions_in_redis_have_their_own_cache_alias(engine):
     assert shown["SESSION_ENGINE"] == "django.contrib.sessions.backends." + engine.split(".")[-1]
     assert shown["SESSION_CACHE_ALIAS"] == "sessions"
     assert shown["CACHES"]["sessions"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "collabcity.redis_cache.PortalRedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
         "KEY_PREFIX": "collabcity-sessions",
     }
@@ -218,7 +218,7 @@ def read_agreements():
     return ReplicaRouter().db_for_read(Agreement)
 
 
-def test_anonymous_get_and_head_read_public_models_from_the_replica():
+def test_anonymous_get_and_head_read_public_models_from_the_replica(routed):
     assert in_request("GET", anonymous(), read_agreements) == "replica"
     assert in_request("HEAD", anonymous(), read_agreements) == "replica"
 
@@ -229,12 +229,24 @@ def test_logged_in_people_and_posts_read_the_primary():
     assert in_request("POST", anonymous(), read_agreements) == "default"
 
 
-def test_public_reads_come_from_the_replica_only_in_an_anonymous_get():
+def test_public_reads_come_from_the_replica_only_in_an_anonymous_get(routed):
     from collabcity.replica import public_read_alias
 
     assert in_request("GET", anonymous(), public_read_alias) == "replica"
     assert in_request("POST", anonymous(), public_read_alias) == "default"
     assert public_read_alias() == "default"
+
+
+def test_with_no_replica_a_stored_pages_lookup_reads_the_primary(routed, settings):
+    """The page cache looks pages up before ReplicaReadsMiddleware runs; with no replica
+    configured its reads must stay where everything else is."""
+    from collabcity.replica import anonymous_reads, public_read_alias
+
+    with anonymous_reads():
+        assert public_read_alias() == "replica"
+    settings.DATABASE_ROUTERS = []
+    with anonymous_reads():
+        assert public_read_alias() == "default"
 
 
 def test_outside_a_request_everything_reads_the_primary():

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from collabcity import city, city_data, registry
 from collabcity.demo import DEMO_PASSWORD, DemoAccount, demo_account
 from collabcity.models import Ambito, Organisation, Quartiere
+from collabcity.page_cache import compact_page_changes
 from collabcity.roles import MUNICIPAL_STAFF
 from collabcity.services import assign_role
 
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             # order its registration asks (see collabcity.registry.DemoLoader).
             for loader in registry.demo_loaders():
                 loader.load(self)
+        # Thousands of writes just logged for the page cache; every page would count them
+        # until the periodic compaction's next run.
+        compact_page_changes()
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi caricati."))
         self.stdout.write(f"Account dimostrativi (password per tutti: {DEMO_PASSWORD}):")
         for email, label in accounts:
