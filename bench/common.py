@@ -279,7 +279,9 @@ def make_sessions(users) -> list[tuple[str, str, str]]:
     for user in users:
         data = {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            # As a sign-in through allauth leaves it (the backend that reads the unread count
+            # with the person).
+            BACKEND_SESSION_KEY: "collabcity.auth_backends.PortalBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
         store = store_class()
