@@ -12,6 +12,7 @@ from django.forms import Form
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token, token_kwargs
 from django.template.context import Context
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from collabcity.city import Citation, citations
 from collabcity.models import CityRecord
@@ -185,6 +186,33 @@ def status_badge(obj) -> str:
     return format_html(
         '<span class="badge bg-{}{}">{}</span>', colour, text, obj.get_status_display()
     )
+
+
+# --- Select options ---------------------------------------------------------------------------
+
+
+@register.simple_tag
+def select_options(choices, current) -> str:
+    """{% select_options field.field.choices current %}: the <option>s of a select, grouped in
+    <optgroup>s where a choice's label is a list of (value, label) pairs, the one equal to
+    `current` selected. Written here rather than in includes/field.html: a template loop took
+    1.5 ms over the 60 quartieri of every form that asks for one."""
+    chosen = str(current)
+
+    def option(value, label) -> str:
+        value = "" if value is None else str(value)
+        selected = mark_safe(" selected") if value == chosen else ""  # noqa: S308
+        return format_html('<option value="{}"{}>{}</option>', value, selected, label)
+
+    parts = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            parts.append(format_html('<optgroup label="{}">', value))
+            parts.extend(option(*pair) for pair in label)
+            parts.append(mark_safe("</optgroup>"))  # noqa: S308
+        else:
+            parts.append(option(value, label))
+    return mark_safe("".join(parts))  # noqa: S308  (every part above went through format_html)
 
 
 # --- Filter form ------------------------------------------------------------------------------

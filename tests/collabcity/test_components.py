@@ -186,3 +186,28 @@ def test_breadcrumb_of_a_programme_page_has_home_only_above_it():
     )
 
     assert html.count('class="breadcrumb-item"') == 1
+
+
+@pytest.mark.parametrize("chosen", ["", "sant-agostino-x", "2"])
+def test_select_options_are_the_options_djangos_select_would_write(db, chosen):
+    from django.test.html import parse_html
+
+    from collabcity.forms import QuartiereChoiceField
+    from tests.factories import AmbitoFactory, QuartiereFactory
+
+    for code in "AB":
+        ambito = AmbitoFactory(code=code)
+        QuartiereFactory(name=f"Quartiere {code}", ambito=ambito)
+    QuartiereFactory(name='Sant\'Agostino & <b>"x"</b>', slug="sant-agostino-x", ambito=ambito)
+    grouped = list(QuartiereChoiceField().choices)
+    flat = [("", "---"), (1, "Uno"), (2, "Due & <i>tre</i>")]
+
+    for choices in (grouped, flat):
+        ours = render(
+            "<select name=q>{% select_options choices current %}</select>",
+            choices=choices,
+            current=chosen,
+        )
+        django = forms.Select(choices=choices).render("q", chosen)
+        assert parse_html(ours) == parse_html(django)
+        assert "<b>" not in ours and "<i>" not in ours
