@@ -3,6 +3,9 @@ unread notification count (one query instead of two on every logged-in page)."""
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
+from django.db import connections
+
+from .db_health import read_checking_connection
 
 # Raw SQL on purpose: it runs on every logged-in request, and compiling the same query through
 # the ORM (annotate, Subquery, Coalesce) cost more than the second query it saves. The condition
@@ -19,7 +22,8 @@ class PortalBackend(AuthenticationBackend):
         # Read afresh on every request, as the user is: a notification delivered or read
         # shows on the next page.
         people = get_user_model()._default_manager.raw(USER_WITH_UNREAD_SQL, [user_id])
-        user = next(iter(people), None)
+        # The first query of a signed-in person's request: it checks the connection too.
+        user = read_checking_connection(connections[people.db], lambda: next(iter(people), None))
         if user is None or not self.user_can_authenticate(user):
             return None
         return user

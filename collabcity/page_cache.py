@@ -37,11 +37,14 @@ is named in the tag's key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import sys
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from functools import wraps
+from pathlib import Path
 
 from celery import shared_task
 from django.apps import apps
@@ -50,13 +53,14 @@ from django.contrib import messages
 from django.contrib.auth.context_processors import PermWrapper
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
-from django.db import InterfaceError, OperationalError, connection, connections
+from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, patch_vary_headers
 
 from . import registry
+from .db_health import read_checking_connection
 from .replica import anonymous_reads, public_read_alias
 
 TRIGGER = "collabcity_page_changed"
@@ -190,7 +194,42 @@ def page_key(
     query = "&".join(sorted(parameters, key=lambda part: part.partition("=")[0]))
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"{kind}:{version}:{language or translation.get_language()}:{digest}"
+    return f"{kind}:{release()}:{version}:{language or translation.get_language()}:{digest}"
+
+
+def release() -> str:
+    """What this release of the portal is called in the keys (settings.PAGE_CACHE_RELEASE)."""
+    return settings.PAGE_CACHE_RELEASE or source_digest()
+
+
+@functools.cache
+def source_digest() -> str:
+    """A digest of the portal's own files: its apps (code, templates, translations), the
+    project's templates, the locked dependencies and the manifest of the collected static
+    files. Read once per process; a deploy that changes any of them changes it."""
+    base = Path(settings.BASE_DIR).resolve()
+    installed = Path(sys.prefix).resolve()  # the virtualenv may sit in the project's folder
+    roots = [Path(config.path).resolve() for config in apps.get_app_configs()]
+    roots = [root for root in roots if root.is_relative_to(base)]
+    roots = [root for root in roots if not root.is_relative_to(installed)]
+    roots += [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
+    files = {
+        path
+        for root in roots
+        for path in root.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".po"
+    }
+    for single in (
+        base / "requirements" / "lock.txt",
+        Path(settings.STATIC_ROOT) / "staticfiles.json",
+    ):
+        if single.is_file():
+            files.add(single)
+    sha = hashlib.sha256()
+    for path in sorted(files):
+        sha.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+        sha.update(hashlib.sha256(path.read_bytes()).digest())
+    return sha.hexdigest()[:16]
 
 
 def _timeout(expires: datetime, now: datetime) -> int:
@@ -274,24 +313,8 @@ def current_version() -> int | None:
     database = connections[public_read_alias()]
     if database.vendor != "postgresql":
         return None
-    # The first query of nearly every request, so it is also the connection's health check:
-    # one round trip instead of Django's "SELECT 1" and then this. It only reads, so on a
-    # connection found broken it is asked once more, on a new one.
-    checks_health = (
-        database.health_check_enabled
-        and not database.health_check_done
-        and database.connection is not None
-        and not database.in_atomic_block
-    )
-    if checks_health:
-        database.health_check_done = True
-    try:
-        return _read_version(database)
-    except (InterfaceError, OperationalError):
-        if not checks_health:
-            raise
-        database.close()
-        return _read_version(database)
+    # The first query of nearly every anonymous request: it checks the connection too.
+    return read_checking_connection(database, lambda: _read_version(database))
 
 
 def _read_version(database) -> int:
@@ -373,7 +396,7 @@ def next_change(version: int, now: datetime) -> datetime:
     it was found until it passes: the programmes' functions run once per version and change,
     not per request.
     """
-    key = f"page-clock:{version}"
+    key = f"page-clock:{release()}:{version}"
     known = pages().get(key)
     if known is not None and known[0] <= now < known[1]:
         return known[1]

@@ -289,6 +289,10 @@ else:
 # Anonymous public pages are cached whole (collabcity/page_cache.py) and dropped as soon as
 # what they show changes; this only bounds how long an unused page takes room in the cache.
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "900"))
+# The release in the page cache's keys, so that no page of the previous release (its templates,
+# the hashed names of its static files) is served after a deploy: the deploy may set it (a git
+# commit); by default it is a digest of the portal's own files (collabcity.page_cache.release).
+PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 # Sessions: in the database (db), or in Redis (cache), or in Redis in front of the database
 # (cached_db), so that a web process keeps nothing of its own and any machine serves any request.
 # Their own cache alias, which SESSION_REDIS_URL may put on a Redis that never evicts keys.

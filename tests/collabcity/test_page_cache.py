@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -412,33 +412,35 @@ def test_a_page_given_a_cookie_on_its_way_out_is_not_stored(quartiere, monkeypat
     assert not cached_pages()
 
 
+def test_a_deploy_does_not_serve_the_previous_releases_pages(quartiere, settings):
+    settings.PAGE_CACHE_RELEASE = "before-the-deploy"
+    assert rendered(Client(), "/")
+    assert not rendered(Client(), "/")
+
+    settings.PAGE_CACHE_RELEASE = "after-the-deploy"
+    assert rendered(Client(), "/")
+    assert not rendered(Client(), "/")
+
+
+def test_by_default_the_release_is_a_digest_of_the_portals_files(settings, tmp_path):
+    template = tmp_path / "page.html"
+    template.write_text("<p>prima</p>")
+    settings.PAGE_CACHE_RELEASE = ""
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    ]
+    page_cache.source_digest.cache_clear()
+    try:
+        before = page_cache.release()
+        template.write_text("<p>dopo</p>")
+        assert page_cache.release() == before  # read once per process
+        page_cache.source_digest.cache_clear()
+        assert page_cache.release() != before
+    finally:
+        page_cache.source_digest.cache_clear()
+
+
 # --- the version ----------------------------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_versions_query_checks_the_connection_and_replaces_a_broken_one(monkeypatch):
-    """The version is read first in nearly every request, so it is the health check too: no
-    "SELECT 1" before it, and a connection the server dropped is replaced, not a 500."""
-    connection.ensure_connection()
-    dropped = connection.connection.info.backend_pid
-    database = connection.settings_dict
-    dsn = {
-        "dbname": database["NAME"],
-        "user": database["USER"],
-        "host": database["HOST"],
-        "port": database["PORT"] or 5432,
-        "password": database["PASSWORD"] or None,
-    }
-    with psycopg.connect(**dsn, autocommit=True) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
-    connection.health_check_done = False  # as at the start of a request
-
-    def second_round_trip(_database):
-        pytest.fail("a SELECT 1 before the version's query")
-
-    monkeypatch.setattr(type(connections["default"]), "is_usable", second_round_trip)
-    assert page_cache.current_version() >= 0
-    assert connection.connection.info.backend_pid != dropped
 
 
 def tables_with_the_trigger() -> set[str]:

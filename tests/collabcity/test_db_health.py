@@ -1,0 +1,78 @@
+"""The first query of a request checks the connection (collabcity/db_health.py): no "SELECT 1"
+round trip before it, and a connection the server dropped is replaced, not a 500."""
+
+import psycopg
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from collabcity import page_cache
+from collabcity.auth_backends import PortalBackend
+from tests.factories import UserFactory
+
+
+def drop_the_connection() -> int:
+    """Have the server end this process's connection, as a restart or a failover would."""
+    connection.ensure_connection()
+    dropped = connection.connection.info.backend_pid
+    database = connection.settings_dict
+    dsn = {
+        "dbname": database["NAME"],
+        "user": database["USER"],
+        "host": database["HOST"],
+        "port": database["PORT"] or 5432,
+        "password": database["PASSWORD"] or None,
+    }
+    with psycopg.connect(**dsn, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    connection.health_check_done = False  # as at the start of a request
+    return dropped
+
+
+@pytest.fixture
+def no_select_1(monkeypatch):
+    def second_round_trip(_database):
+        pytest.fail('a "SELECT 1" before the first query')
+
+    monkeypatch.setattr(type(connections["default"]), "is_usable", second_round_trip)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_versions_query_replaces_a_dropped_connection(no_select_1):
+    dropped = drop_the_connection()
+
+    assert page_cache.current_version() >= 0
+    assert connection.connection.info.backend_pid != dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_signed_in_persons_query_replaces_a_dropped_connection(no_select_1):
+    person = UserFactory()
+    dropped = drop_the_connection()
+
+    assert PortalBackend().get_user(person.pk) == person
+    assert connection.connection.info.backend_pid != dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_query_inside_a_transaction_is_not_asked_again():
+    """In a transaction a dropped connection loses the transaction: asking again on a new
+    connection would read outside it, so the error goes up."""
+    from django.db import OperationalError, transaction
+
+    person = UserFactory()
+    with pytest.raises(OperationalError), transaction.atomic():
+        connection.health_check_done = False
+        drop_the_connection()
+        PortalBackend().get_user(person.pk)
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_in_page_after_a_dropped_connection(no_select_1):
+    person = UserFactory()
+    client = Client()
+    client.force_login(person, backend="collabcity.auth_backends.PortalBackend")
+    drop_the_connection()
+
+    assert client.get("/notifiche/").status_code == 200
