@@ -28,7 +28,14 @@ def read_checking_connection(database, read: Callable[[], T]) -> T:
     try:
         return read()
     except (InterfaceError, OperationalError):
-        if not checks_health:
+        # Only a connection the server dropped: a timeout or a conflict on a healthy one is an
+        # answer, not a reason to ask again.
+        if not checks_health or not _dropped(database):
             raise
         database.close()
         return read()
+
+
+def _dropped(database) -> bool:
+    connection = database.connection  # psycopg's own: it knows without asking the server
+    return connection is None or connection.closed or connection.broken

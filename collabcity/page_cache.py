@@ -40,7 +40,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-import sys
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from functools import wraps
@@ -70,6 +69,7 @@ SHAREABLE_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOK
 # cookies that matter is never served from the cache.
 KEYED_VARY = frozenset({"accept-language", "cookie"})
 UNCACHEABLE_DIRECTIVES = frozenset({"private", "no-cache", "no-store"})
+INSTALLED_PACKAGES = frozenset({"site-packages", "dist-packages"})
 
 
 def pages():
@@ -208,10 +208,10 @@ def source_digest() -> str:
     project's templates, the locked dependencies and the manifest of the collected static
     files. Read once per process; a deploy that changes any of them changes it."""
     base = Path(settings.BASE_DIR).resolve()
-    installed = Path(sys.prefix).resolve()  # the virtualenv may sit in the project's folder
     roots = [Path(config.path).resolve() for config in apps.get_app_configs()]
-    roots = [root for root in roots if root.is_relative_to(base)]
-    roots = [root for root in roots if not root.is_relative_to(installed)]
+    # Third-party apps change only with requirements/lock.txt (the virtualenv may sit in the
+    # project's folder, or be it).
+    roots = [root for root in roots if not INSTALLED_PACKAGES & set(root.parts)]
     roots += [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
     files = {
         path

@@ -4,6 +4,7 @@ is stored with the digest of the ballot set; the same inputs give the same resul
 result seats the elected and tells the ambito."""
 
 import hashlib
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,6 +39,8 @@ from .common import ElectionError, log_action
 from .notifications import notify_results
 
 TERM_YEARS = 5
+
+logger = logging.getLogger(__name__)
 
 
 # --- The rules: the gender rule, the tie rule ------------------------------------------------
@@ -195,8 +198,9 @@ def online_counts(election: Election) -> OnlineCount:
     """The opened online ballots counted by their pattern, the gender rule applied to each.
 
     The database groups the ballots by the candidates they name in each slot (one hash join per
-    slot, no sort, in parallel), so a million ballots come back as a few dozen patterns; the
-    rule is then `voided_by_gender_rule`, the same function the recount uses, once per pattern.
+    slot, no sort, in parallel), so a million ballots come back as one row per distinct way of
+    filling the ballot (a few dozen to some thousands); the rule is then
+    `voided_by_gender_rule`, the same function the recount uses, once per pattern.
     A slot outside the ballot would escape the patterns, so the count refuses to run over one.
     """
     slots = range(1, election.max_preferences + 1)
@@ -388,6 +392,11 @@ def tally_due_elections() -> list[int]:
             continue  # waiting for the guardians
         if election.awaits_tie_seed:
             continue  # waiting for the officer who holds the seed of the draw
-        tally_election(election_id=election.pk)
+        try:
+            tally_election(election_id=election.pk)
+        except ElectionError as refused:
+            # Stored nothing; the others are counted, this one is retried on the next run.
+            logger.error("Scrutinio dell'elezione %s rifiutato: %s", election.pk, refused)
+            continue
         tallied.append(election.pk)
     return tallied

@@ -76,3 +76,23 @@ def test_a_signed_in_page_after_a_dropped_connection(no_select_1):
     drop_the_connection()
 
     assert client.get("/notifiche/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_on_a_healthy_connection_is_not_asked_again():
+    """A statement timeout is an answer, not a dropped connection: no second try."""
+    from django.db import OperationalError
+
+    from collabcity.db_health import read_checking_connection
+
+    connection.ensure_connection()
+    connection.health_check_done = False
+    tries = []
+
+    def timed_out():
+        tries.append(1)
+        raise OperationalError("canceling statement due to statement timeout")
+
+    with pytest.raises(OperationalError):
+        read_checking_connection(connection, timed_out)
+    assert tries == [1]

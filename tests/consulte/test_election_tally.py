@@ -448,3 +448,23 @@ def test_counting_takes_the_same_queries_for_more_ballots(
     assert more.counts[anna.pk] == few.counts[anna.pk] + 20
     assert more.counts[carlo.pk] == few.counts[carlo.pk] + 20
     assert (more.voided, more.blank) == (few.voided, few.blank)
+
+
+def test_an_election_the_count_refuses_does_not_hold_up_the_others(voted, candidates, caplog):
+    from consulte.elections.tasks import tally_due_elections
+    from consulte.models import Ballot, BallotPreference
+    from tests.consulte.council_factories import CouncilFactory
+    from tests.consulte.factories import ElectionFactory
+
+    other = ElectionFactory(council=CouncilFactory())
+    close(other)
+    close(voted)
+    ballot_box.close_ballot_box(voted)
+    ballot_box.open_ballot_box(election=voted, shares=SHARES[voted.pk][:2])
+    blank = next(b for b in Ballot.objects.filter(election=voted) if not b.preferences.exists())
+    BallotPreference.objects.create(ballot=blank, candidate=candidates[0], position=9)
+
+    assert tally_due_elections.apply().get() == 1
+    assert Result.objects.filter(election=other).exists()
+    assert not Result.objects.filter(election=voted).exists()
+    assert "posizione che la scheda non ha" in caplog.text
