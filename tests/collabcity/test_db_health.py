@@ -8,6 +8,7 @@ from django.test import Client
 
 from collabcity import page_cache
 from collabcity.auth_backends import PortalBackend
+from tests.db import connection_settings
 from tests.factories import UserFactory
 
 
@@ -15,15 +16,7 @@ def drop_the_connection() -> int:
     """Have the server end this process's connection, as a restart or a failover would."""
     connection.ensure_connection()
     dropped = connection.connection.info.backend_pid
-    database = connection.settings_dict
-    dsn = {
-        "dbname": database["NAME"],
-        "user": database["USER"],
-        "host": database["HOST"],
-        "port": database["PORT"] or 5432,
-        "password": database["PASSWORD"] or None,
-    }
-    with psycopg.connect(**dsn, autocommit=True) as other:
+    with psycopg.connect(**connection_settings(), autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [dropped])
     connection.health_check_done = False  # as at the start of a request
     return dropped

@@ -23,6 +23,7 @@ from consulte.models import Council, Election, Meeting, OpinionRequest
 from tests.accordi.factories import agreement_in
 from tests.centri_sociali.factories import weekly
 from tests.consulte.factories import ElectionFactory
+from tests.db import connection_settings
 from tests.factories import (
     DEFAULT_PASSWORD,
     CentreFactory,
@@ -519,15 +520,7 @@ def test_compacting_the_log_keeps_the_version(db):
 @pytest.mark.django_db(transaction=True)
 def test_the_version_moves_when_the_writer_commits_not_before():
     # Seen from another connection, as another web process would see it.
-    database = connection.settings_dict
-    dsn = {
-        "dbname": database["NAME"],
-        "user": database["USER"],
-        "host": database["HOST"],
-        "port": database["PORT"] or 5432,
-        "password": database["PASSWORD"] or None,
-    }
-    with psycopg.connect(**dsn, autocommit=True) as other:
+    with psycopg.connect(**connection_settings(), autocommit=True) as other:
 
         def seen() -> int:
             return other.execute("SELECT collabcity_page_version()").fetchone()[0]
