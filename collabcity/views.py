@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from .celery import app as celery_app
 from .forms import ProfileForm, QuartiereFinderForm
 from .models import Ambito, Notification, Quartiere
 from .page_cache import cache_public_page, cache_shared_fragments
+from .pagination import page_with_total
 
 INBOX_PAGE_SIZE = 20
 
@@ -99,7 +99,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @cache_shared_fragments
 def inbox(request: HttpRequest) -> HttpResponse:
     delivered = Notification.objects.filter(recipient=request.user).delivered()
-    page = Paginator(delivered, INBOX_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = page_with_total(delivered, request.GET.get("pagina"), INBOX_PAGE_SIZE)
     return render(request, "collabcity/inbox.html", {"page": page})
 
 
