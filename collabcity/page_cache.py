@@ -52,7 +52,7 @@ from django.contrib import messages
 from django.contrib.auth.context_processors import PermWrapper
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -275,18 +275,36 @@ def anonymous_context() -> dict:
     }
 
 
-def _fragments(request: HttpRequest | None) -> tuple[str, dict] | None:
-    """This page's stored fragments (loaded once per request) and their key; None: uncached."""
-    version, now = getattr(request, "page_version", (None, None))
-    if version is None:
+def _fragments(request: HttpRequest | None) -> tuple[str, dict, bool] | None:
+    """This page's stored fragments (loaded once per request), their key, and whether what is
+    rendered here may be stored with them; None: uncached."""
+    if request is None:
         return None
     if not hasattr(request, "shared_fragments"):
+        request.shared_fragments = _load_fragments(request)
+    return request.shared_fragments
+
+
+def _load_fragments(request: HttpRequest) -> tuple[str, dict, bool] | None:
+    version, now = getattr(request, "page_version", (None, None))
+    if version is not None:
         key = page_key(request, version, kind="fragments")
         entry = pages().get(key)
         if entry is None or now.timestamp() >= entry["expires"]:
             entry = {"expires": next_change(version, now).timestamp(), "html": {}}
-        request.shared_fragments = (key, entry)
-    return request.shared_fragments
+        return key, entry, True
+    if request.method == "POST" and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        # A form's answer rendered after its writes committed (the receipt of a vote): the
+        # fragments a GET of the page stored under the version read now are at least as new
+        # as those writes. Only read: what this view computed before it wrote may be older
+        # than the version, so nothing rendered here is stored.
+        version, now = current_version(), timezone.now()
+        if version is not None:
+            key = page_key(request, version, kind="fragments")
+            entry = pages().get(key)
+            if entry is not None and now.timestamp() < entry["expires"]:
+                return key, entry, False
+    return None
 
 
 def shared_fragment(request: HttpRequest | None, name: str, render: Callable[[], str]) -> str:
@@ -294,10 +312,13 @@ def shared_fragment(request: HttpRequest | None, name: str, render: Callable[[],
     found = _fragments(request)
     if found is None:
         return render()
-    key, entry = found
+    key, entry, storable = found
     html = entry["html"].get(name)
     if html is None:
-        html = entry["html"][name] = render()
+        html = render()
+        if not storable:
+            return html
+        entry["html"][name] = html
         now = request.page_version[1]
         timeout = _timeout(datetime.fromtimestamp(entry["expires"], tz=now.tzinfo), now)
         if timeout > 0:

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collabcity.net import client_ip
-from collabcity.page_cache import cache_public_page
+from collabcity.page_cache import cache_public_page, cache_shared_fragments
 
 from ..models import Candidate, Election, ElectorVerification, Result
 from . import casting, common, nominations, opendata, verification
@@ -234,6 +234,7 @@ def election_nominate(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters()  # an error report must never carry a ballot's choices
 @never_cache
 @require_http_methods(["GET", "POST"])
+@cache_shared_fragments  # the header and footer, as an anonymous visitor sees them
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     """The ballot, its confirmation step and the cast, in one view.
 

@@ -233,3 +233,28 @@ def test_an_opportunity_page_shares_what_it_is_but_not_the_persons_signups(db):
     assert "Sei iscritto" in first
     assert "Sei iscritto" not in second and "Iscriviti" in second
     assert "Via Roma 3" in first and "Via Roma 3" in second
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request runs
+def test_a_forms_answer_reads_the_fragments_a_visit_stored_but_stores_none(citizen_client):
+    """After its writes a POST reads the version afresh and takes the fragments a GET stored
+    under it (the receipt of a vote is such an answer); what it renders is never stored, since
+    the view may have read its data before the version it would be stored under."""
+    invalid = {"first_name": "Anna", "last_name": "Rossi", "quartiere": "atlantide"}
+    citizen_client.get("/profilo/")
+    key = page_cache.page_key(
+        RequestFactory().get("/profilo/"), page_cache.current_version(), "fragments", "it"
+    )
+    entry = page_cache.pages().get(key)
+    entry["html"]["footer"] = "<footer>dalla-cache</footer>"
+    page_cache.pages().set(key, entry, 60)
+
+    answer = citizen_client.post("/profilo/", invalid)
+    assert answer.status_code == 200
+    assert "dalla-cache" in answer.content.decode()
+
+    page_cache.pages().clear()
+    answer = citizen_client.post("/profilo/", invalid)
+    assert answer.status_code == 200
+    assert "dalla-cache" not in answer.content.decode()
+    assert not stored_fragments()
