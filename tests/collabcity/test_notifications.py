@@ -309,7 +309,10 @@ def test_with_redis_stopped_one_try_then_no_more_until_the_pause_ends_and_the_sw
                     notify_citizen(user)
 
         # One refused try opened the breaker; the other nineteen causes did not wait on it.
-        assert publish_attempts.call_count == 1
+        # (Celery's first send in a process also builds its disabled event dispatcher with a
+        # connection object that never connects: not a try.)
+        tries = [call for call in publish_attempts.call_args_list if call.kwargs]
+        assert len(tries) == 1
         assert notifications.broker_breaker.is_open
         assert Notification.objects.pending().count() == 20
 
