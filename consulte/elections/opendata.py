@@ -188,24 +188,17 @@ class RecountError(Exception):
 def _count_online(
     ballots: Iterable[tuple[str, list[int]]], genders: dict[int, str], gender_balance: bool
 ) -> dict:
-    votes: Counter = Counter()
-    void = blank = 0
     lines = []
+    patterns: Counter = Counter()
     for receipt, preferences in ballots:
         lines.append(tally.canonical_line(common.normalize_code(receipt), preferences))
-        if not preferences:
-            blank += 1
-        voided = tally.voided_by_gender_rule([genders[pk] for pk in preferences])
-        for candidate_id, is_void in zip(preferences, voided, strict=True):
-            if gender_balance and is_void:
-                void += 1
-            else:
-                votes[candidate_id] += 1
+        patterns[tuple(preferences)] += 1
     lines.sort()
+    counted = tally.count_ballots(patterns.items(), genders=genders, gender_balance=gender_balance)
     return {
-        "votes_online": votes,
-        "void_preferences": void,
-        "blank_online": blank,
+        "votes_online": Counter(counted.counts),
+        "void_preferences": counted.voided,
+        "blank_online": counted.blank,
         "ballots": len(lines),
         "digest": tally.digest_of_lines(lines),
     }

@@ -6,6 +6,7 @@ result seats the elected and tells the ambito."""
 import hashlib
 import logging
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -199,8 +200,8 @@ def online_counts(election: Election) -> OnlineCount:
 
     The database groups the ballots by the candidates they name in each slot (one hash join per
     slot, no sort, in parallel), so a million ballots come back as one row per distinct way of
-    filling the ballot (a few dozen to some thousands); the rule is then
-    `voided_by_gender_rule`, the same function the recount uses, once per pattern.
+    filling the ballot (a few dozen to some thousands), counted by `count_ballots` as the
+    recount of the open data counts its ballots.
     A slot outside the ballot would escape the patterns, so the count refuses to run over one.
     """
     slots = range(1, election.max_preferences + 1)
@@ -237,19 +238,30 @@ def online_counts(election: Election) -> OnlineCount:
         patterns = cursor.fetchall()
     named = {pk for *candidates, _ballots in patterns for pk in candidates if pk is not None}
     genders = dict(Candidate.objects.filter(pk__in=named).values_list("pk", "gender"))
+    return count_ballots(
+        (([pk for pk in slotted if pk is not None], ballots) for *slotted, ballots in patterns),
+        genders=genders,
+        gender_balance=election.gender_balance,
+    )
+
+
+def count_ballots(
+    patterns: Iterable[tuple[Sequence[int], int]],
+    *,
+    genders: Mapping[int, str],
+    gender_balance: bool,
+) -> OnlineCount:
+    """Ballots given as (the candidates one names, in order; how many ballots name just
+    those), counted with the gender rule: the tally passes the database's patterns, the recount
+    of the open data each ballot once."""
     counts: Counter[int] = Counter()
     voided = blank = 0
-    for *slotted, ballots in patterns:
-        chosen = [pk for pk in slotted if pk is not None]
+    for chosen, ballots in patterns:
         if not chosen:
             blank += ballots
-            continue
-        if election.gender_balance:
-            void = voided_by_gender_rule([genders[pk] for pk in chosen])
-        else:
-            void = [False] * len(chosen)
+        void = voided_by_gender_rule([genders[pk] for pk in chosen])
         for pk, is_void in zip(chosen, void, strict=True):
-            if is_void:
+            if gender_balance and is_void:
                 voided += ballots
             else:
                 counts[pk] += ballots
