@@ -37,12 +37,11 @@ is named in the tag's key.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
 
 from celery import shared_task
@@ -202,7 +201,7 @@ def release() -> str:
     return settings.PAGE_CACHE_RELEASE or source_digest()
 
 
-@functools.cache
+@cache
 def source_digest() -> str:
     """A digest of the portal's own files: its apps (code, templates, translations), the
     project's templates, the locked dependencies and the manifest of the collected static
@@ -287,24 +286,24 @@ def _fragments(request: HttpRequest | None) -> tuple[str, dict, bool] | None:
 
 def _load_fragments(request: HttpRequest) -> tuple[str, dict, bool] | None:
     version, now = getattr(request, "page_version", (None, None))
-    if version is not None:
-        key = page_key(request, version, kind="fragments")
-        entry = pages().get(key)
-        if entry is None or now.timestamp() >= entry["expires"]:
-            entry = {"expires": next_change(version, now).timestamp(), "html": {}}
-        return key, entry, True
-    if request.method == "POST" and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
+    storable = version is not None
+    if not storable and request.method == "POST":
+        if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            return None
         # A form's answer rendered after its writes committed (the receipt of a vote): the
         # fragments a GET of the page stored under the version read now are at least as new
         # as those writes. Only read: what this view computed before it wrote may be older
         # than the version, so nothing rendered here is stored.
         version, now = current_version(), timezone.now()
-        if version is not None:
-            key = page_key(request, version, kind="fragments")
-            entry = pages().get(key)
-            if entry is not None and now.timestamp() < entry["expires"]:
-                return key, entry, False
-    return None
+    if version is None:
+        return None
+    key = page_key(request, version, kind="fragments")
+    entry = pages().get(key)
+    if entry is None or now.timestamp() >= entry["expires"]:
+        if not storable:
+            return None
+        entry = {"expires": next_change(version, now).timestamp(), "html": {}}
+    return key, entry, storable
 
 
 def shared_fragment(request: HttpRequest | None, name: str, render: Callable[[], str]) -> str:
