@@ -1,3 +1,6 @@
+from itertools import groupby
+from operator import attrgetter
+
 from django import forms
 from django.db import models
 from django.utils.choices import BaseChoiceIterator
@@ -18,15 +21,19 @@ def https_url_formfield(field: models.Field, **kwargs) -> forms.Field | None:
 class GroupedByAmbito(BaseChoiceIterator):
     """Lazy choices, so that the query runs when the select is rendered, not at import."""
 
+    # Made of two tracked tables: {% select_options %} keeps their options under the page
+    # version (collabcity.page_cache.kept_under_version).
+    kept_as = "quartiere-options"
+
     def __init__(self, field: "QuartiereChoiceField"):
         self.field = field
 
     def __iter__(self):
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for quartiere in self.field.queryset:
-            groups.setdefault(str(quartiere.ambito), []).append((quartiere.slug, quartiere.name))
         yield ("", self.field.empty_label)
-        yield from groups.items()
+        # The queryset comes ordered by ambito: one group after the other.
+        for _ambito_id, quartieri in groupby(self.field.queryset, key=attrgetter("ambito_id")):
+            quartieri = list(quartieri)
+            yield (str(quartieri[0].ambito), [(q.slug, q.name) for q in quartieri])
 
 
 class QuartiereChoiceField(forms.ModelChoiceField):

@@ -43,6 +43,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from functools import cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 from celery import shared_task
 from django.apps import apps
@@ -69,6 +70,7 @@ SHAREABLE_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOK
 KEYED_VARY = frozenset({"accept-language", "cookie"})
 UNCACHEABLE_DIRECTIVES = frozenset({"private", "no-cache", "no-store"})
 INSTALLED_PACKAGES = frozenset({"site-packages", "dist-packages"})
+T = TypeVar("T")
 
 
 def pages():
@@ -323,6 +325,37 @@ def shared_fragment(request: HttpRequest | None, name: str, render: Callable[[],
         if timeout > 0:
             pages().set(key, entry, timeout)
     return html
+
+
+# --- values kept under the version -------------------------------------------------------
+
+
+def kept_under_version(request: HttpRequest | None, name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the default cache under this request's version and language until
+    the clock's next change: for values made only of tracked tables and the date (the options
+    of a select of quartieri), so that any write they depend on, or midnight, makes them
+    computed again. Computed every time where no version was read (a POST, SQLite)."""
+    version, now = getattr(request, "page_version", (None, None))
+    if version is None:
+        return compute()
+    key = f"{name}:{release()}:{version}:{translation.get_language()}"
+    kept = caches["default"].get(key)
+    if kept is not None and now.timestamp() < kept[0]:
+        return kept[1]
+    # Computed after the version was read: at least as new as it.
+    value = compute()
+    expires = next_change(version, now)
+    timeout = _timeout(expires, now)
+    if timeout > 0:
+        caches["default"].set(key, (expires.timestamp(), value), timeout)
+    return value
+
+
+def kept_for_person(request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
+    """The same for the signed-in person: what their seats and roles open to them."""
+    if not request.user.is_authenticated:
+        return compute()
+    return kept_under_version(request, f"{name}:{request.user.pk}", compute)
 
 
 # --- the version ----------------------------------------------------------------------------

@@ -146,7 +146,10 @@ def register_quartiere_section(section: PageSection) -> None:
 
 
 def register_working_areas(areas_for_user: Callable[[Any], Iterable[WorkingArea]]) -> None:
-    """`areas_for_user(user)` yields the WorkingArea links this person's seats and roles open."""
+    """`areas_for_user(user)` yields the WorkingArea links this person's seats and roles open.
+
+    It may read only tables the page cache tracks, and the date: the profile keeps its answer
+    under the page version (collabcity.page_cache.kept_for_person)."""
     registry.working_areas.append(areas_for_user)
 
 

@@ -15,7 +15,7 @@ from . import files, notifications, opendata_catalogue, registry
 from .celery import app as celery_app
 from .forms import ProfileForm, QuartiereFinderForm
 from .models import Ambito, Notification, Quartiere
-from .page_cache import cache_public_page, cache_shared_fragments
+from .page_cache import cache_public_page, cache_shared_fragments, kept_for_person
 from .pagination import page_with_total
 
 INBOX_PAGE_SIZE = 20
@@ -91,7 +91,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collabcity/profile.html",
-        {"form": form, "working_areas": registry.working_areas(request.user)},
+        {
+            "form": form,
+            "working_areas": kept_for_person(
+                request, "working-areas", lambda: registry.working_areas(request.user)
+            ),
+        },
     )
 
 

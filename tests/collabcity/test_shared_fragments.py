@@ -1,6 +1,8 @@
 """The parts of a page that are the same for everyone, cached for logged-in people too
 (`{% shared %}`, collabcity/page_cache.py): never anyone's own data, and never stale."""
 
+import re
+
 import pytest
 from django.template import engines
 from django.test import Client, RequestFactory
@@ -23,6 +25,8 @@ from tests.volontariato.factories import (
     SignupFactory,
     VolunteerFactory,
 )
+
+MANAGEMENT = "/centri-sociali/gestione/"
 
 
 def logged_in(user) -> Client:
@@ -258,3 +262,69 @@ def test_a_forms_answer_reads_the_fragments_a_visit_stored_but_stores_none(citiz
     assert answer.status_code == 200
     assert "dalla-cache" not in answer.content.decode()
     assert not stored_fragments()
+
+
+# --- values kept under the version (page_cache.kept_under_version, kept_for_person) ---------
+
+
+def profile_links(client) -> set[str]:
+    body = client.get("/profilo/").content.decode()
+    start = body.index('id="my-pages-title"')
+    return set(re.findall(r'class="list-item" href="([^"]+)"', body[start:]))
+
+
+def test_a_new_seat_shows_on_the_profile_at_once_and_only_on_its_holders(db):
+    manager, neighbour = UserFactory(), UserFactory()
+    clients = {person: logged_in(person) for person in (manager, neighbour)}
+    for client in clients.values():
+        assert MANAGEMENT not in profile_links(client)
+
+    CentreFactory().managers.add(manager)
+
+    assert MANAGEMENT in profile_links(clients[manager])
+    assert MANAGEMENT not in profile_links(clients[neighbour])
+
+
+def test_the_profile_kept_under_the_version_reads_no_role_again(
+    citizen_client, django_assert_max_num_queries
+):
+    citizen_client.get("/profilo/")
+
+    # The person, the version, their muted topics; their roles and the quartieri are kept.
+    with django_assert_max_num_queries(3):
+        citizen_client.get("/profilo/")
+
+
+def test_the_profile_offers_a_new_quartiere_at_once_in_each_language(citizen_client):
+    citizen_client.get("/profilo/")
+    QuartiereFactory(name="Gavasseto", slug="gavasseto")
+
+    assert (
+        '<option value="gavasseto">Gavasseto</option>'
+        in citizen_client.get("/profilo/").content.decode()
+    )
+    citizen_client.cookies["django_language"] = "en"
+    english = citizen_client.get("/profilo/").content.decode()
+    assert "My bookings for community centre activities" in english
+    assert '<option value="gavasseto">Gavasseto</option>' in english
+
+
+def test_a_value_is_kept_per_version_and_computed_afresh_after_a_write(db):
+    request = RequestFactory().get("/")
+    page_cache.read_version(request)
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    assert page_cache.kept_under_version(request, "test-value", compute) == 1
+    assert page_cache.kept_under_version(request, "test-value", compute) == 1
+    QuartiereFactory()
+    after_write = RequestFactory().get("/")
+    page_cache.read_version(after_write)
+    assert page_cache.kept_under_version(after_write, "test-value", compute) == 2
+    # A POST reads no version: nothing is kept.
+    post = RequestFactory().post("/")
+    page_cache.read_version(post)
+    assert page_cache.kept_under_version(post, "test-value", compute) == 3
