@@ -5,6 +5,7 @@ from django import forms
 from django.apps import apps
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import RequestFactory
+from django.utils.safestring import mark_safe
 
 from accordi.models import Agreement, Status
 
@@ -211,3 +212,68 @@ def test_select_options_are_the_options_djangos_select_would_write(db, chosen):
         django = forms.Select(choices=choices).render("q", chosen)
         assert parse_html(ours) == parse_html(django)
         assert "<b>" not in ours and "<i>" not in ours
+
+
+class EveryKindOfField(forms.Form):
+    name = forms.CharField(
+        label="Nome & <cognome>", help_text=mark_safe("Come <em>ti</em> chiami"), max_length=5
+    )
+    agree = forms.BooleanField(label="Accetto")
+    news = forms.BooleanField(label="Notizie", required=False, initial=True)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    kind = forms.ChoiceField(
+        choices=[("", "---"), ("a", "A & b"), ("b", "B")],
+        widget=forms.Select(attrs={"data-x": "1", "autofocus": True, "hidden": False}),
+    )
+    when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    secret = forms.CharField(widget=forms.HiddenInput)
+
+
+FIELD_MARKUP = {
+    "name": '<div class="form-group"><label for="id_name" class="active">Nome &amp; &lt;cognome&gt;'
+    '</label><input type="text" name="name" class="form-control is-invalid" value="troppo lungo"'
+    ' maxlength="5" id="id_name" required aria-invalid="true"'
+    ' aria-describedby="id_name_helptext id_name_error"><div class="invalid-feedback d-block"'
+    ' id="id_name_error">Assicurati che questo valore non contenga più di 5 caratteri (ne ha 12).'
+    '</div><div class="form-text" id="id_name_helptext">Come <em>ti</em> chiami</div></div>',
+    "agree": '<div class="form-check"><input type="checkbox" name="agree" class="is-invalid"'
+    ' id="id_agree" required aria-invalid="true" aria-describedby="id_agree_error">'
+    '<label for="id_agree">Accetto</label><div class="invalid-feedback d-block"'
+    ' id="id_agree_error">Questo campo è obbligatorio.</div></div>',
+    "body": '<div class="form-group"><label for="id_body" class="active">Body</label>'
+    '<textarea name="body" class="form-control" cols="40" rows="3" id="id_body">a&lt;i&gt;'
+    "</textarea></div>",
+    "kind": '<div class="select-wrapper"><label for="id_kind">Kind</label><select name="kind"'
+    ' id="id_kind" required data-x="1" autofocus><option value="">---</option>'
+    '<option value="a">A &amp; b</option><option value="b" selected>B</option></select></div>',
+    "when": '<div class="form-group"><label for="id_when" class="active">When</label>'
+    '<input type="date" name="when" class="form-control" value="2026-01-02" id="id_when"></div>',
+    "secret": '<input type="hidden" name="secret" value="s" id="id_secret">',
+}
+
+
+@pytest.mark.parametrize("name", FIELD_MARKUP)
+def test_a_field_is_written_in_bootstrap_italia_markup_with_its_errors_and_help(name):
+    from django.test.html import parse_html
+
+    form = EveryKindOfField(
+        {"name": "troppo lungo", "body": "a<i>", "kind": "b", "when": "2026-01-02", "secret": "s"}
+    )
+
+    html = render('{% include "includes/field.html" %}', field=form[name])
+
+    assert parse_html(html) == parse_html(FIELD_MARKUP[name])
+
+
+def test_a_checkbox_with_toggle_is_a_bootstrap_italia_toggle_switched_as_its_value():
+    from django.test.html import parse_html
+
+    field = EveryKindOfField()["news"]
+
+    html = render('{% include "includes/field.html" with toggle=True %}', field=field)
+
+    assert parse_html(html) == parse_html(
+        '<div class="form-check form-check-group"><div class="toggles"><label for="id_news">'
+        'Notizie<input type="checkbox" name="news" id="id_news" checked>'
+        '<span class="lever"></span></label></div></div>'
+    )
