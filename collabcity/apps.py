@@ -13,12 +13,11 @@ class CollabCityConfig(AppConfig):
 
         # The page cache's version (collabcity/page_cache.py) ignores what no public page shows
         # and happens on every request or login: sessions, the admin's log, Celery beat's
-        # bookkeeping, allauth's confirmations and tokens, the outbox and its preferences,
-        # and the user's last login (and the password rehash that may come with it).
+        # bookkeeping, allauth's confirmations and tokens, the outbox, and the user's last login
+        # (and the password rehash that may come with it).
         for app_label in ("sessions", "admin", "django_celery_beat", "account", "socialaccount"):
             registry.register_unshown_writes(app_label)
         registry.register_unshown_writes("collabcity.Notification")
-        registry.register_unshown_writes("collabcity.MutedTopic")
         registry.register_unshown_writes("collabcity.User", columns=("last_login", "password"))
         post_migrate.connect(page_cache.install_triggers, sender=self)
 

@@ -5,6 +5,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -81,23 +82,31 @@ def quartiere_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @cache_shared_fragments
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
             form.save()
             messages.success(request, _("Il tuo profilo è stato aggiornato."))
             return redirect("profile")
         messages.error(request, _("Il profilo non è stato salvato: correggi i campi indicati."))
-    return render(
-        request,
-        "collabcity/profile.html",
-        {
-            "form": form,
-            "working_areas": kept_for_person(
-                request, "working-areas", lambda: registry.working_areas(request.user)
-            ),
-        },
-    )
+        own = _profile_parts(request.user, form)
+    else:
+        own = kept_for_person(
+            request,
+            "profile",
+            lambda: _profile_parts(request.user, ProfileForm(instance=request.user)),
+        )
+    return render(request, "collabcity/profile.html", own)
+
+
+def _profile_parts(user, form: ProfileForm) -> dict:
+    """The person's own parts of the profile page. Made only of tracked tables (their row, their
+    muted topics, their seats and roles, the quartieri), so that a GET keeps them under the page
+    version: the page then costs what any signed-in page does."""
+    return {
+        "working_areas": registry.working_areas(user),
+        "form_fields": render_to_string("collabcity/profile_fields.html", {"form": form}),
+    }
 
 
 @login_required

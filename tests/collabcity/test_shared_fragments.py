@@ -11,6 +11,7 @@ from django.utils import timezone
 from accordi.models import Agreement, Status
 from centri_sociali.models import CentreFollow
 from collabcity import page_cache
+from collabcity.models import MutedTopic
 from tests.accordi.factories import agreement_in
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -290,9 +291,18 @@ def test_the_profile_kept_under_the_version_reads_no_role_again(
 ):
     citizen_client.get("/profilo/")
 
-    # The person, the version, their muted topics; their roles and the quartieri are kept.
-    with django_assert_max_num_queries(3):
+    # The person and the version: their form, seats and roles are kept.
+    with django_assert_max_num_queries(2):
         citizen_client.get("/profilo/")
+
+
+def test_a_topic_muted_from_the_admin_shows_on_the_profile_at_once(citizen_client, citizen):
+    switch = re.compile(r'<input type="checkbox" name="topic_calendar"[^>]*>')
+    assert "checked" in switch.search(citizen_client.get("/profilo/").content.decode()).group()
+
+    MutedTopic.objects.create(user=citizen, topic="calendar")
+
+    assert "checked" not in switch.search(citizen_client.get("/profilo/").content.decode()).group()
 
 
 def test_the_profile_offers_a_new_quartiere_at_once_in_each_language(citizen_client):
