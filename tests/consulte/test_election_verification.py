@@ -1,10 +1,11 @@
 """Verification by fiscal code + one-time code, on one's own account or at a terminal."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from consulte.elections import casting, verification
-from consulte.models import ElectorVerification, VotingCredential
+from consulte.models import Elector, ElectorVerification, VotingCredential
 from tests.consulte.factories import ElectionFactory, ElectorFactory, issue_code, verify
 from tests.factories import UserFactory
 
@@ -170,3 +171,58 @@ def test_terminal_verification_expires_after_a_quarter_of_an_hour(client, electi
     url = reverse("consulte:election_verify", kwargs={"pk": election.pk})
     client.post(url, {"fiscal_code": elector.fiscal_code, "code": issue_code(elector)})
     assert client.session.get_expiry_age() == 15 * 60
+
+
+def field_values(instance) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
+    }
+
+
+@pytest.mark.parametrize("by", ["account", "terminal"])
+def test_the_ballots_elector_comes_with_the_election_and_box_as_select_related_reads_them(
+    elector, voter, by, django_assert_num_queries
+):
+    session = {}
+    if by == "terminal":
+        verification.remember_in_session(session=session, elector=elector)
+    user = voter if by == "account" else AnonymousUser()
+    expected = Elector.objects.select_related("election__ballot_box").filter(pk=elector.pk).get()
+
+    with django_assert_num_queries(1):
+        found = verification.verified_elector_with_election(
+            election_id=elector.election_id, user=user, session=session
+        )
+        election, box = found.election, found.election.ballot_box
+
+    assert field_values(found) == field_values(expected)
+    assert field_values(election) == field_values(expected.election)
+    assert field_values(box) == field_values(expected.election.ballot_box)
+
+
+def test_the_ballots_elector_of_an_election_without_its_key_yet_has_no_box(db):
+    elector = ElectorFactory(election=ElectionFactory(ceremony=False))
+    voter = verify(elector=elector).user
+
+    found = verification.verified_elector_with_election(
+        election_id=elector.election_id, user=voter, session={}
+    )
+
+    assert found == elector and not found.election.has_ballot_key
+
+
+def test_nobody_else_gets_the_ballots_elector(elector, voter):
+    other_election = ElectionFactory()
+    for user, election_id in ((UserFactory(), elector.election_id), (voter, other_election.pk)):
+        assert (
+            verification.verified_elector_with_election(
+                election_id=election_id, user=user, session={}
+            )
+            is None
+        )
+    assert (
+        verification.verified_elector_with_election(
+            election_id=elector.election_id, user=AnonymousUser(), session={}
+        )
+        is None
+    )
