@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -236,3 +237,21 @@ def test_verification_in_another_election_does_not_open_this_ballot(client, elec
     assert response.status_code == 302
     assert response.url == reverse("consulte:election_verify", kwargs={"pk": election.pk})
     assert stored() == (0, 0)
+
+
+def test_the_cast_checks_the_choices_against_the_approved_candidates_of_its_election(
+    election, candidates
+):
+    others = [
+        CandidateFactory(election=election, status=status, rejection_reason="Fuori termine")
+        for status in Candidate.Status
+        if status != Candidate.Status.APPROVED
+    ]
+    CandidateFactory(election=ElectionFactory())
+
+    with transaction.atomic():
+        _public_key, approved = casting._lock_open_window(election)
+
+    assert approved == set(election.candidates.approved().values_list("pk", flat=True))
+    assert approved == {candidate.pk for candidate in candidates}
+    assert others
