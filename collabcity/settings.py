@@ -202,7 +202,7 @@ STORAGES = {
     "private": {"BACKEND": "collabcity.files.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "collabcity.static_storage.PortalStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -58,7 +58,7 @@ def test_pages_render_with_the_production_static_manifest(client, tmp_path, sett
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "collabcity.static_storage.PortalStaticFilesStorage"},
     }
     call_command("collectstatic", interactive=False, verbosity=0)
 
@@ -67,3 +67,27 @@ def test_pages_render_with_the_production_static_manifest(client, tmp_path, sett
         assert response.status_code in (200, 404), path
         assert "/static/bootstrap-italia/css/bootstrap-italia.min." in response.content.decode()
     assert server_error(RequestFactory().get("/")).status_code == 500
+
+
+@pytest.mark.django_db
+def test_a_static_files_url_is_the_manifests_and_a_missing_file_is_never_remembered(
+    tmp_path, settings
+):
+    from collabcity.static_storage import PortalStaticFilesStorage
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "collabcity.static_storage.PortalStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    storage = PortalStaticFilesStorage()
+    name = "collabcity/portal.css"
+
+    hashed = storage.url(name)
+
+    assert hashed == storage.url(name) != f"/static/{name}"
+    assert hashed == f"/static/{storage.stored_name(name)}"
+    for _ in range(2):
+        with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+            storage.url("collabcity/non-esiste.css")
