@@ -21,12 +21,18 @@ def https_url_formfield(field: models.Field, **kwargs) -> forms.Field | None:
 class GroupedByAmbito(BaseChoiceIterator):
     """Lazy choices, so that the query runs when the select is rendered, not at import."""
 
-    # Made of two tracked tables: {% select_options %} keeps their options under the page
-    # version (collabcity.page_cache.kept_under_version).
-    kept_as = "quartiere-options"
-
     def __init__(self, field: "QuartiereChoiceField"):
         self.field = field
+
+    @property
+    def kept_as(self) -> str | None:
+        """Every quartiere is made of two tracked tables: {% select_options %} keeps their
+        options under the page version (collabcity.page_cache.kept_under_version), once per
+        empty label. A field narrowed to some of them is written each time."""
+        query = self.field.queryset.query
+        if query.where or query.is_sliced:
+            return None
+        return f"quartiere-options:{self.field.empty_label}"
 
     def __iter__(self):
         yield ("", self.field.empty_label)

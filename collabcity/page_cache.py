@@ -334,7 +334,9 @@ def kept_under_version(request: HttpRequest | None, name: str, compute: Callable
     """`compute()`, kept in the default cache under this request's version and language until
     the clock's next change: for values made only of tracked tables and the date (the options
     of a select of quartieri), so that any write they depend on, or midnight, makes them
-    computed again. Computed every time where no version was read (a POST, SQLite)."""
+    computed again. `compute` must read its data itself, after the version: a row read before
+    it (request.user) may be older than the version it would be kept under. Computed every
+    time where no version was read (a POST, SQLite)."""
     version, now = getattr(request, "page_version", (None, None))
     if version is None:
         return compute()

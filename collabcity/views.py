@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import files, notifications, opendata_catalogue, registry
 from .celery import app as celery_app
 from .forms import ProfileForm, QuartiereFinderForm
-from .models import Ambito, Notification, Quartiere
+from .models import Ambito, Notification, Quartiere, User
 from .page_cache import cache_public_page, cache_shared_fragments, kept_for_person
 from .pagination import page_with_total
 
@@ -91,12 +91,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Il profilo non è stato salvato: correggi i campi indicati."))
         own = _profile_parts(request.user, form)
     else:
-        own = kept_for_person(
-            request,
-            "profile",
-            lambda: _profile_parts(request.user, ProfileForm(instance=request.user)),
-        )
+        own = kept_for_person(request, "profile", lambda: _fresh_profile_parts(request.user.pk))
     return render(request, "collabcity/profile.html", own)
+
+
+def _fresh_profile_parts(user_id: int) -> dict:
+    # The person read again after the version: request.user was read before it (by
+    # login_required), and a change that moved the version in between would be kept under it.
+    person = User.objects.get(pk=user_id)
+    return _profile_parts(person, ProfileForm(instance=person))
 
 
 def _profile_parts(user, form: ProfileForm) -> dict:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from accordi.models import Agreement, Status
 from centri_sociali.models import CentreFollow
 from collabcity import page_cache
-from collabcity.models import MutedTopic
+from collabcity.forms import QuartiereChoiceField
+from collabcity.models import MutedTopic, User
 from tests.accordi.factories import agreement_in
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -338,3 +339,29 @@ def test_a_value_is_kept_per_version_and_computed_afresh_after_a_write(db):
     post = RequestFactory().post("/")
     page_cache.read_version(post)
     assert page_cache.kept_under_version(post, "test-value", compute) == 3
+
+
+def test_a_change_committed_between_reading_the_person_and_the_version_is_not_kept_stale(
+    citizen_client, citizen, monkeypatch
+):
+    read_version = page_cache.read_version
+
+    def change_committed_just_before(request):
+        # The person was read (login_required) before this: a profile saved elsewhere commits.
+        if not hasattr(request, "page_version"):
+            User.objects.filter(pk=citizen.pk).update(first_name="Gelsomina")
+        return read_version(request)
+
+    monkeypatch.setattr(page_cache, "read_version", change_committed_just_before)
+    assert 'value="Gelsomina"' in citizen_client.get("/profilo/").content.decode()
+    monkeypatch.setattr(page_cache, "read_version", read_version)
+    assert 'value="Gelsomina"' in citizen_client.get("/profilo/").content.decode()
+
+
+def test_a_select_of_some_quartieri_is_not_kept_as_the_citys_list(db):
+    every = QuartiereChoiceField()
+    some = QuartiereChoiceField()
+    some.queryset = some.queryset.filter(name__startswith="R")
+
+    assert every.choices.kept_as == "quartiere-options:Scegli un quartiere o una frazione"
+    assert some.choices.kept_as is None
