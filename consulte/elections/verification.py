@@ -341,8 +341,16 @@ BY_SESSION = "WHERE el.id = %s AND el.election_id = %s"
 
 def verified_elector_with_election(*, election_id: int, user: User, session) -> Elector | None:
     """The same elector with their election and its ballot box (whether voting can open), in
-    one query: the ballot's pages and the cast need nothing else. In SQL, as select_related
-    would write it: on the cast, compiling the ORM's query took longer than running it."""
+    one query: the ballot's pages and the cast need nothing else. In SQL on PostgreSQL, as
+    select_related would write it: on the cast, compiling the ORM's query took longer than
+    running it."""
+    database = connections[router.db_for_read(Elector)]
+    if database.vendor != "postgresql":
+        # Model.from_db skips the backend's converters, which SQLite needs (aware datetimes).
+        electors = _verified_electors(election_id=election_id, user=user, session=session)
+        if electors is None:
+            return None
+        return electors.select_related("election__ballot_box").first()
     if user.is_authenticated:
         link, params = BY_ACCOUNT, [election_id, user.pk]
     else:
@@ -350,7 +358,6 @@ def verified_elector_with_election(*, election_id: int, user: User, session) -> 
         if elector_id is None:
             return None
         link, params = BY_SESSION, [elector_id, election_id]
-    database = connections[router.db_for_read(Elector)]
     with database.cursor() as cursor:
         cursor.execute(_with_election_sql(link), params)
         row = cursor.fetchone()

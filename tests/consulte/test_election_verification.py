@@ -226,3 +226,23 @@ def test_nobody_else_gets_the_ballots_elector(elector, voter):
         )
         is None
     )
+
+
+def test_elsewhere_than_on_postgresql_the_ballots_elector_comes_from_the_orm(
+    elector, voter, monkeypatch
+):
+    from django.db import connection
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    found = verification.verified_elector_with_election(
+        election_id=elector.election_id, user=voter, session={}
+    )
+
+    assert found == elector and found.election.has_ballot_key
+    assert (
+        verification.verified_elector_with_election(
+            election_id=elector.election_id, user=AnonymousUser(), session={}
+        )
+        is None
+    )
