@@ -277,3 +277,16 @@ def test_a_checkbox_with_toggle_is_a_bootstrap_italia_toggle_switched_as_its_val
         'Notizie<input type="checkbox" name="news" id="id_news" checked>'
         '<span class="lever"></span></label></div></div>'
     )
+
+
+def test_an_icon_is_the_sprites_symbol_hidden_from_assistive_technology():
+    from django.test.html import parse_html
+
+    html = render('{% icon "it-user" "icon-primary" %}{% icon "it-pa" %}')
+
+    assert parse_html(html) == parse_html(
+        '<svg class="icon icon-primary" aria-hidden="true" focusable="false">'
+        '<use href="/static/bootstrap-italia/svg/sprites.svg#it-user"></use></svg>'
+        '<svg class="icon" aria-hidden="true" focusable="false">'
+        '<use href="/static/bootstrap-italia/svg/sprites.svg#it-pa"></use></svg>'
+    )
