@@ -1,3 +1,4 @@
+import hashlib
 from itertools import groupby
 from operator import attrgetter
 
@@ -32,7 +33,8 @@ class GroupedByAmbito(BaseChoiceIterator):
         query = self.field.queryset.query
         if query.where or query.is_sliced:
             return None
-        return f"quartiere-options:{self.field.empty_label}"
+        label = hashlib.sha256(str(self.field.empty_label).encode()).hexdigest()[:12]
+        return f"quartiere-options:{label}"
 
     def __iter__(self):
         yield ("", self.field.empty_label)
