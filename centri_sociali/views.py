@@ -224,9 +224,7 @@ def _calendar_feed_links(request: HttpRequest) -> dict[str, str]:
 
 
 def _feed_response(request: HttpRequest, activities, name: str) -> HttpResponse:
-    body = ical.build_calendar(
-        ical.feed_queryset(activities), name=name, absolute_url=request.build_absolute_uri
-    )
+    body = ical.build_calendar(activities, name=name, absolute_url=request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendario.ics"'
     return response
