@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import models
 from django.db.models import Count
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,7 +114,10 @@ def starting_in(
 ) -> CalendarDateQuerySet:
     """The dates that start on the window's days (and on the filter's days, if given)."""
     first, end = days_of(window, since, until)
-    return dates.starting_between(local_midnight(first), local_midnight(end))
+    # The same days twice: starts_at for the filters' indexes, local_day for the grids' ranking.
+    return dates.starting_between(local_midnight(first), local_midnight(end)).filter(
+        local_day__gte=first, local_day__lt=end
+    )
 
 
 def slots(dates: CalendarDateQuerySet, limit: int | None = None) -> list[Slot]:
@@ -137,12 +140,10 @@ def by_day(dates: CalendarDateQuerySet, limit: int | None) -> dict[date, Day]:
     database ranks the narrow rows of the table within their day, and only the dates shown
     are then read with their activity, centre and room.
     """
-    local_day = TruncDate("starts_at")
     ranked = dates.annotate(
-        local_day=local_day,
-        day_total=models.Window(Count("pk"), partition_by=local_day),
+        day_total=models.Window(Count("pk"), partition_by="local_day"),
         rank=models.Window(
-            RowNumber(), partition_by=local_day, order_by=("starts_at", "title", "activity_id")
+            RowNumber(), partition_by="local_day", order_by=("starts_at", "title", "activity_id")
         ),
     ).values_list("pk", "local_day", "day_total")
     if limit is not None:

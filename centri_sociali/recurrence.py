@@ -229,6 +229,7 @@ def date_rows(activity, occurrences) -> list[dict]:
             **series,
             "original_start": original,
             "starts_at": start,
+            "local_day": to_local_naive(start).date(),
             "ends_at": end,
             "room_id": room_id,
             "cancelled": cancelled,

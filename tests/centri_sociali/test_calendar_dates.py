@@ -20,7 +20,7 @@ from .factories import ActivityFactory, RoomFactory, rome, weekly
 from .test_admin import admin_post
 
 FIELDS = (
-    "original_start", "starts_at", "ends_at", "room_id", "cancelled", "moved", "centre_id",
+    "original_start", "starts_at", "local_day", "ends_at", "room_id", "cancelled", "moved", "centre_id",
     "quartiere_id", "title", "category", "audience", "free", "published",
 )  # fmt: skip
 
@@ -37,6 +37,7 @@ def expanded(activity: Activity) -> list[tuple]:
         (
             slot.original_start,
             slot.start,
+            slot.local_start.date(),
             slot.end,
             slot.room.pk if slot.room else None,
             slot.cancelled,
@@ -161,6 +162,14 @@ def test_the_rebuild_command_and_the_migration_restore_lost_dates(course, room):
 
     CalendarDate.objects.all().delete()
     migration = importlib.import_module("centri_sociali.migrations.0005_fill_calendar_dates")
+    migration.fill(apps, None)
+    assert stored(course) == expected
+
+
+def test_the_migration_gives_every_stored_date_its_day_in_the_city(course):
+    expected = stored(course)
+    CalendarDate.objects.update(local_day="2000-01-01")
+    migration = importlib.import_module("centri_sociali.migrations.0006_calendar_local_day")
     migration.fill(apps, None)
     assert stored(course) == expected
 

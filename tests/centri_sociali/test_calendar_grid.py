@@ -119,3 +119,19 @@ def test_a_date_belongs_to_the_local_day_it_starts_on(db):
     april = calendar.by_day(month_of(date(2027, 4, 1)), None)
 
     assert list(march) == [date(2027, 3, 31)] and april == {}
+
+
+def test_a_date_just_after_midnight_sits_on_its_own_day_in_the_city(db):
+    # 00:30 in Rome is 23:30 of the day before in UTC; 31 March is after the clock change.
+    for day in (date(2027, 1, 12), date(2027, 3, 31)):
+        ActivityFactory(
+            title="Tombola di mezzanotte",
+            starts_at=rome(day.year, day.month, day.day, 0, 30),
+            ends_at=rome(day.year, day.month, day.day, 1, 30),
+        )
+        window = calendar.Window.of("settimana", day)
+
+        grouped = calendar.by_day(calendar.starting_in(CalendarDate.objects.all(), window), 15)
+
+        assert list(grouped) == [day]
+        assert CalendarDate.objects.get(starts_at__date=day).local_day == day
