@@ -88,15 +88,19 @@ def feed_series(activities) -> tuple[list[FeedSeries], dict[int, list[Occurrence
 @dataclass(frozen=True)
 class Feed:
     """What every event of one feed shares, found once: the portal's address for the links,
-    the UIDs' host and the categories' names in the current language."""
+    the UIDs' host, the categories' names in the current language and the places' texts
+    (hundreds of places for thousands of series), escaped."""
 
     absolute_url: Callable[[str], str]
     origin: str = field(init=False)
     series_path_parts: tuple[str, str] = field(init=False)
     host: str = field(default_factory=lambda: urlparse(settings.PORTAL_URL).hostname)
     categories: dict = field(
-        default_factory=lambda: {code: str(label) for code, label in Activity.Category.choices}
+        default_factory=lambda: {
+            code: _text(str(label)) for code, label in Activity.Category.choices
+        }
     )
+    locations: dict = field(default_factory=dict)
 
     def __post_init__(self):
         # Building each absolute link from the request checks the host every time.
@@ -114,6 +118,12 @@ class Feed:
 
     def uid(self, series: FeedSeries) -> str:
         return f"attivita-{series.pk}@{self.host or 'collabcity'}"
+
+    def location(self, series: FeedSeries, room_name: str | None) -> str:
+        place = (room_name or "", series.centre_name, series.centre_address)
+        if place not in self.locations:
+            self.locations[place] = _text(", ".join(part for part in place if part))
+        return self.locations[place]
 
 
 def rrule_for(activity: FeedSeries) -> str | None:
@@ -150,7 +160,7 @@ def _text(value: str) -> str:
 
 def _local(moment: datetime) -> str:
     """A DATE-TIME in the portal's time zone, with its TZID parameter."""
-    return f";TZID={settings.TIME_ZONE}:{recurrence.to_local_naive(moment):%Y%m%dT%H%M%S}"
+    return f";TZID={settings.TIME_ZONE}:{moment.astimezone(recurrence.ROME):%Y%m%dT%H%M%S}"
 
 
 def _fold(line: str) -> str:
@@ -170,11 +180,6 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _location(series: FeedSeries, room_name: str | None) -> str:
-    parts = [room_name or "", series.centre_name, series.centre_address]
-    return ", ".join(part for part in parts if part)
-
-
 def _event(series: FeedSeries, feed: Feed, *, start, end, room_name, link, extra=()) -> list[str]:
     lines = [
         "BEGIN:VEVENT",
@@ -184,12 +189,12 @@ def _event(series: FeedSeries, feed: Feed, *, start, end, room_name, link, extra
         f"DTSTAMP:{series.updated_at.astimezone(UTC):%Y%m%dT%H%M%SZ}",
         f"UID:{feed.uid(series)}",
         *extra,
-        f"CATEGORIES:{_text(feed.categories[series.category])}",
+        f"CATEGORIES:{feed.categories[series.category]}",
     ]
     if series.description:
         lines.append(f"DESCRIPTION:{_text(series.description)}")
     lines += [
-        f"LOCATION:{_text(_location(series, room_name))}",
+        f"LOCATION:{feed.location(series, room_name)}",
         f"URL:{link}",
         "END:VEVENT",
     ]
