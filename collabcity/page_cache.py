@@ -248,8 +248,18 @@ def read_version(request: HttpRequest) -> tuple[int | None, datetime]:
     """
     if not hasattr(request, "page_version"):
         cacheable = request.method in ("GET", "HEAD")
-        request.page_version = (current_version() if cacheable else None, timezone.now())
+        request.page_version = (_version(request) if cacheable else None, timezone.now())
     return request.page_version
+
+
+def _version(request: HttpRequest) -> int | None:
+    # A signed-in person's own query brought it (auth_backends.PortalBackend), before anything
+    # the page shows; only usable if the page reads the same database.
+    user = getattr(request, "user", None)
+    alias, version = getattr(user, "page_version_read", (None, None))
+    if alias is not None and alias == public_read_alias():
+        return version
+    return current_version()
 
 
 def cache_shared_fragments(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accordi.models import Agreement, Status
 from centri_sociali.models import CentreFollow
 from collabcity import page_cache
+from collabcity.auth_backends import PortalBackend
 from collabcity.forms import QuartiereChoiceField
 from collabcity.models import MutedTopic, User
 from tests.accordi.factories import agreement_in
@@ -69,10 +70,30 @@ def test_a_page_from_the_cached_fragments_reads_only_the_person_and_the_version(
         QuartiereFactory()
     citizen_client.get("/")
 
-    # The user with their unread count, and the version; the session comes from Redis.
-    with django_assert_num_queries(2):
+    # The user with their unread count and the version, in one query; the session comes from
+    # Redis.
+    with django_assert_num_queries(1):
         body = citizen_client.get("/").content.decode()
     assert "Ambiti territoriali e quartieri" in body
+
+
+def test_the_person_comes_with_the_version_of_the_moment_they_are_read(citizen):
+    first = PortalBackend().get_user(citizen.pk)
+    assert first.page_version_read == ("default", page_cache.current_version())
+
+    QuartiereFactory()  # a write the public pages show
+
+    (alias, version) = PortalBackend().get_user(citizen.pk).page_version_read
+    assert (alias, version) == ("default", page_cache.current_version())
+    assert version > first.page_version_read[1]
+
+
+def test_a_version_brought_from_another_database_is_not_used(citizen):
+    request = RequestFactory().get("/")
+    request.user = PortalBackend().get_user(citizen.pk)
+    request.user.page_version_read = ("replica", -1)
+
+    assert page_cache.read_version(request)[0] == page_cache.current_version() >= 0
 
 
 def test_a_person_sees_their_unread_notifications_at_once_on_a_cached_page(citizen_client, citizen):
@@ -96,7 +117,7 @@ def test_someone_signed_in_by_the_login_page_gets_their_unread_count_with_themse
     client.post("/account/login/", {"login": person.email, "password": DEFAULT_PASSWORD})
     client.get("/")
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         body = client.get("/").content.decode()
 
     assert "(2 notifiche non lette)" in body
@@ -196,8 +217,8 @@ def test_an_agreement_page_from_the_cached_fragments_reads_the_agreement_but_not
     agreement = agreement_in(Status.ACTIVE)
     citizen_client.get(agreement.get_absolute_url())
 
-    # The user with their unread count, the version, the agreement (or a 404).
-    with django_assert_num_queries(3):
+    # The user with their unread count and the version, then the agreement (or a 404).
+    with django_assert_num_queries(2):
         citizen_client.get(agreement.get_absolute_url())
 
 
