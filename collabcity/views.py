@@ -112,11 +112,27 @@ def _profile_parts(user, form: ProfileForm) -> dict:
     }
 
 
+# Raw SQL on purpose: compiling the page's query through the ORM took longer than running it,
+# on a page every signed-in person opens. NotificationQuerySet.delivered() in the model's order
+# (a test compares the two).
+INBOX_PAGE_SQL = (
+    "SELECT n.*, count(*) OVER () AS rows_in_all FROM collabcity_notification n"
+    " WHERE n.recipient_id = %s AND n.delivered_at IS NOT NULL"
+    " ORDER BY n.created_at DESC, n.id DESC LIMIT %s OFFSET %s"
+)
+
+
 @login_required
 @cache_shared_fragments
 def inbox(request: HttpRequest) -> HttpResponse:
     delivered = Notification.objects.filter(recipient=request.user).delivered()
-    page = page_with_total(delivered, request.GET.get("pagina"), INBOX_PAGE_SIZE)
+
+    def read_rows(offset: int, limit: int) -> list[Notification]:
+        return list(Notification.objects.raw(INBOX_PAGE_SQL, [request.user.pk, limit, offset]))
+
+    page = page_with_total(
+        delivered, request.GET.get("pagina"), INBOX_PAGE_SIZE, read_rows=read_rows
+    )
     return render(request, "collabcity/inbox.html", {"page": page})
 
 
