@@ -6,6 +6,7 @@ import time
 from contextlib import contextmanager
 from unittest import mock
 
+import kombu
 import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -326,6 +327,34 @@ def test_with_redis_stopped_one_try_then_no_more_until_the_pause_ends_and_the_sw
 
     assert not Notification.objects.pending().exists()
     assert len(mailoutbox) == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deliveries_are_queued_on_one_kept_connection_that_outlives_a_broker_restart():
+    users = UserFactory.create_batch(3)
+    with own_redis() as redis, broker_at(redis.url):
+        with mock.patch.object(
+            celery_app, "connection_for_write", wraps=celery_app.connection_for_write
+        ) as opened:
+            for user in users[:2]:
+                with transaction.atomic():
+                    notify_citizen(user)
+            assert queued(redis.url) == 2
+            assert len([call for call in opened.call_args_list if call.kwargs]) == 1
+
+            redis.stop()
+            redis.start()  # empty: it keeps nothing on disk; the kept connection is stale
+            with transaction.atomic():
+                notify_citizen(users[2])
+
+        assert queued(redis.url) == 1
+        assert not notifications.broker_breaker.is_open
+
+
+def queued(url: str) -> int:
+    """Tasks waiting in the default queue of the Redis broker at url."""
+    with kombu.Connection(url) as connection:
+        return connection.default_channel.client.llen("celery")
 
 
 def test_fan_out_records_every_row_and_queues_one_task_per_batch(
