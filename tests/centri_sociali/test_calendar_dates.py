@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from centri_sociali import portal, recurrence, services
 from centri_sociali.models import Activity, CalendarDate
@@ -20,9 +22,12 @@ from .factories import ActivityFactory, RoomFactory, rome, weekly
 from .test_admin import admin_post
 
 FIELDS = (
-    "original_start", "starts_at", "local_day", "ends_at", "room_id", "cancelled", "moved", "centre_id",
-    "quartiere_id", "title", "category", "audience", "free", "published",
+    "original_start", "starts_at", "local_day", "ends_at", "room_id", "cancelled", "moved",
+    "centre_id", "quartiere_id", "title", "category", "audience", "free", "published",
 )  # fmt: skip
+
+
+BEFORE_THE_DATES = ("centri_sociali", "0004_calendar_dates")
 
 
 def stored(activity: Activity) -> list[tuple]:
@@ -163,6 +168,24 @@ def test_the_rebuild_command_and_the_migration_restore_lost_dates(course, room):
     CalendarDate.objects.all().delete()
     migration = importlib.import_module("centri_sociali.migrations.0005_fill_calendar_dates")
     migration.fill(apps, None)
+    assert stored(course) == expected
+
+
+def test_the_calendar_migrations_run_over_series_that_existed_before_them(course):
+    services.cancel_occurrence(activity=course, original_start=rome(2027, 3, 9, 18))
+    expected = stored(course)
+    # Rows written and tables altered in one transaction: no foreign key check may wait for
+    # its end (PostgreSQL refuses an ALTER TABLE with checks pending).
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    old = executor.loader.project_state(BEFORE_THE_DATES).apps
+    executor.migrate([BEFORE_THE_DATES])
+    old.get_model("centri_sociali", "CalendarDate").objects.all().delete()
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("centri_sociali"))
+
     assert stored(course) == expected
 
 
