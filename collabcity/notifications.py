@@ -38,8 +38,14 @@ SWEEP_BATCH_SIZE = 500
 # A fan-out is recorded with set-based inserts and delivered by tasks of this many rows each.
 FAN_OUT_BATCH_SIZE = 500
 BROKER_PAUSE_SECONDS = 30.0
-# One try, a short connect timeout: the outbox never waits for a broker (the sweep does).
-FAIL_FAST_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 0.25}
+# One try, short timeouts: the outbox never waits for a broker (the sweep does). The read
+# timeout bounds a kept connection whose broker vanished without closing it (a failover, a
+# dropped idle connection): with none, its next publish would wait for ever.
+FAIL_FAST_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": 0.25,
+    "socket_timeout": 0.5,
+}
 
 
 class BrokerBreaker:
@@ -211,7 +217,7 @@ class DeliveryPublisher(threading.local):
 
 
 def _publisher_owner() -> tuple[int, str]:
-    return os.getpid(), celery_app.conf.broker_url
+    return os.getpid(), celery_app.conf.broker_write_url or celery_app.conf.broker_url
 
 
 delivery_publisher = DeliveryPublisher()

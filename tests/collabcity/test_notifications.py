@@ -2,6 +2,7 @@ import shutil
 import smtplib
 import socket
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 from unittest import mock
@@ -349,6 +350,24 @@ def test_deliveries_are_queued_on_one_kept_connection_that_outlives_a_broker_res
 
         assert queued(redis.url) == 1
         assert not notifications.broker_breaker.is_open
+
+
+def test_a_broker_that_accepts_but_never_answers_opens_the_breaker_within_a_second(
+    citizen, django_capture_on_commit_callbacks
+):
+    with socket.socket() as silent:  # the kernel accepts connections; nothing ever answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        with django_capture_on_commit_callbacks() as callbacks:
+            notify_citizen(citizen)
+        with broker_at(f"redis://127.0.0.1:{silent.getsockname()[1]}/0"):
+            publishing = threading.Thread(target=callbacks[0], daemon=True)
+            started = time.monotonic()
+            publishing.start()
+            publishing.join(10)
+            assert not publishing.is_alive(), "the publish is still waiting"
+    assert time.monotonic() - started < 5
+    assert notifications.broker_breaker.is_open
 
 
 def queued(url: str) -> int:
