@@ -78,7 +78,7 @@ def feed_series(activities) -> tuple[list[FeedSeries], dict[int, list[Occurrence
         .values_list(*FeedSeries._fields)
     )
     # A join on the series' own query: a list of thousands of ids would be sent and parsed.
-    differing = exceptions().filter(activity__in=exported.values("pk")).order_by("original_start")
+    differing = exceptions().filter(activity__in=exported.values("pk")).order_by("starts_at", "pk")
     by_series: dict[int, list[Occurrence]] = {}
     for occurrence in differing:
         by_series.setdefault(occurrence.activity_id, []).append(occurrence)
