@@ -274,10 +274,7 @@ def series_events(series: FeedSeries, occurrences, feed: Feed) -> list[str]:
         ]
         if occurrence.note:
             override.append(f"COMMENT:{_text(occurrence.note)}")
-        date_path = reverse(
-            "centri_sociali:occurrence_detail",
-            kwargs={"pk": series.pk, "key": recurrence.occurrence_key(occurrence.original_start)},
-        )
+        date_path = recurrence.date_url(series.pk, occurrence.original_start)
         lines += _event(
             series, feed, start=occurrence.starts_at, end=occurrence.ends_at,
             room_name=occurrence.room.name if occurrence.room else series.room_name,

@@ -53,11 +53,17 @@ class Slot:
         return timezone.localtime(self.end)
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        return date_url(self.activity.pk, self.original_start)
 
-        return reverse(
-            "centri_sociali:occurrence_detail", kwargs={"pk": self.activity.pk, "key": self.key}
-        )
+
+def date_url(activity_id: int, original_start: datetime) -> str:
+    """The page of one date of a series, by the date's start in the rule."""
+    from django.urls import reverse
+
+    return reverse(
+        "centri_sociali:occurrence_detail",
+        kwargs={"pk": activity_id, "key": occurrence_key(original_start)},
+    )
 
 
 def occurrence_key(original_start: datetime) -> str:
