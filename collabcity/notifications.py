@@ -185,12 +185,13 @@ class DeliveryPublisher(threading.local):
         self.opened_for: tuple[int, str] | None = None
 
     def publish(self, notification_ids: list[int]) -> None:
-        if self.connection is None or self.opened_for != _publisher_owner():
+        owner = _publisher_owner()
+        if self.connection is None or self.opened_for != owner:
             self.close()
             self.connection = celery_app.connection_for_write(
                 transport_options=FAIL_FAST_TRANSPORT_OPTIONS
             )
-            self.opened_for = _publisher_owner()
+            self.opened_for = owner
         try:
             self._send(notification_ids)
         except Exception:
