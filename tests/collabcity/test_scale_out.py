@@ -125,6 +125,34 @@ def test_without_a_replica_there_is_no_router():
     assert "collabcity.replica.ReplicaReadsMiddleware" not in shown["MIDDLEWARE"]
 
 
+def test_postgresql_connections_bind_values_on_the_server_and_prepare_what_repeats():
+    shown = settings_with(
+        DATABASE_URL="postgres://portal@db-primary.internal:5432/collabcity",
+        DATABASE_REPLICA_URL="postgres://portal@db-replica.internal:5432/collabcity",
+    )
+    for alias in ("default", "replica"):
+        options = shown["DATABASES"][alias]["OPTIONS"]
+        assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    behind_a_pooler = settings_with(
+        DATABASE_URL="postgres://portal@db-primary.internal:5432/collabcity",
+        DB_PREPARE_THRESHOLD="off",
+    )
+    assert behind_a_pooler["DATABASES"]["default"]["OPTIONS"]["prepare_threshold"] is None
+    embedded = settings_with(DATABASE_URL="sqlite:///db.sqlite3")
+    assert embedded["DATABASES"]["default"]["OPTIONS"] == {}
+
+
+@pytest.mark.django_db
+def test_a_query_run_again_and_again_is_prepared_on_its_connection():
+    statement = "SELECT count(*) FROM collabcity_quartiere WHERE id > %s"
+    with connections["default"].cursor() as cursor:
+        for _ in range(6):
+            cursor.execute(statement, [0])
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert statement.replace("%s", "$1") in prepared
+
+
 # --- Media on S3 -----------------------------------------------------------------------------
 
 S3_ENV = {
