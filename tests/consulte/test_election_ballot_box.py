@@ -5,6 +5,7 @@ import itertools
 import threading
 import time
 
+import psycopg
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Permission
@@ -21,6 +22,7 @@ from consulte.models import (
     BallotBox,
     Election,
     ElectionLogEntry,
+    ElectorVote,
     Envelope,
     Guardian,
     Result,
@@ -327,6 +329,74 @@ def test_a_cast_in_flight_at_the_close_is_counted_and_none_lands_after(monkeypat
     ballot_box.open_ballot_box(election=election, shares=SHARES[election.pk][:2])
     result = tally_election(election_id=election.pk)
     assert result.voters_online == 1 == Ballot.objects.count()
+
+
+def other_session(autocommit: bool = False):
+    """A session of its own on the test database, outside Django: a transaction the test holds
+    open while the portal's code runs in a thread."""
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"],
+        port=settings["PORT"] or None,
+        autocommit=autocommit,
+    )
+
+
+def wait_for_lock_waits(count: int) -> None:
+    """Until `count` sessions of this database wait for a lock."""
+    with other_session(autocommit=True) as watcher:
+        for _ in range(400):
+            (waiting,) = watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).fetchone()
+            if waiting >= count:
+                return
+            time.sleep(0.025)
+    raise AssertionError(f"fewer than {count} sessions wait for a lock")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cast_that_waited_for_the_close_stores_nothing():
+    """A cast that had to wait for the close must see the ballot box as the close left it.
+    Here the close seals the box while the closing time is still ahead: only the box can stop
+    the cast (a cast that checked the window before its lock, or read the box as it was before
+    the wait, would get in)."""
+    election = ElectionFactory(council=CouncilFactory())
+    candidate = CandidateFactory(election=election)
+    # Made beforehand: the insert of a roll entry waits for the election's row too.
+    voter = ElectorFactory(election=election)
+    outcome = {}
+
+    def cast():
+        try:
+            outcome["cast"] = casting.cast_ballot(
+                election=election, elector=voter, candidate_ids=[candidate.pk]
+            )
+        except casting.BallotError as error:
+            outcome["cast"] = error
+        finally:
+            connection.close()
+
+    with other_session() as closing:
+        # What close_ballot_box does, held open: the election FOR UPDATE, then the box sealed.
+        closing.execute("SELECT id FROM consulte_election WHERE id = %s FOR UPDATE", [election.pk])
+        caster = threading.Thread(target=cast)
+        caster.start()
+        wait_for_lock_waits(1)
+        closing.execute(
+            "UPDATE consulte_ballotbox SET envelopes_at_close = 0 WHERE election_id = %s",
+            [election.pk],
+        )
+        closing.commit()
+        caster.join(10)
+    assert isinstance(outcome["cast"], casting.BallotError), outcome
+    assert outcome["cast"].code == "closed"
+    assert not ElectorVote.objects.exists()
+    assert not Envelope.objects.exists()
 
 
 # --- Pages -----------------------------------------------------------------------------------
