@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import translation
 
 from collabcity import auth_backends, page_cache
 from tests.demo_city import DatabaseSnapshot
@@ -170,3 +171,14 @@ def uncached_pages(client, monkeypatch):
     # Nor the version a signed-in person's query brings.
     monkeypatch.setattr(auth_backends, "WITH_PAGE_VERSION", "")
     return client
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's language. LocaleMiddleware activates a request's language
+    in the thread and nothing deactivates it (the next request sets its own): a test whose last
+    request was in English left its worker in English, and a later test that calls a service
+    directly got English messages, or not, depending on how xdist shared out the tests."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
