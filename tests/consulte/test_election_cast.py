@@ -38,8 +38,16 @@ def cast(election, elector, ids):
 def test_cast_records_the_vote_and_a_sealed_envelope(election, elector, candidates):
     receipt = cast(election, elector, [candidates[0].pk, candidates[2].pk])
     vote = ElectorVote.objects.get()
-    assert (vote.elector, vote.channel) == (elector, ElectorVote.Channel.ONLINE)
-    assert vote.hour.minute == vote.hour.second == 0
+    assert (vote.election, vote.elector, vote.channel) == (
+        election,
+        elector,
+        ElectorVote.Channel.ONLINE,
+    )
+    assert vote.hour == vote.hour.replace(minute=0, second=0, microsecond=0)
+    assert datetime.timedelta(0) <= timezone.now() - vote.hour < datetime.timedelta(hours=1)
+    assert vote.voting_point is None
+    envelope = Envelope.objects.get()
+    assert envelope.election == election and envelope.pk.version == 4
     assert stored() == (1, 1)
     assert peek(election) == [(receipt.code, [candidates[0].pk, candidates[2].pk])]
 
