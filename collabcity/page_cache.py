@@ -274,6 +274,14 @@ def cache_shared_fragments(view: Callable[..., HttpResponse]) -> Callable[..., H
     return view_with_fragments
 
 
+def answer_after_unshown_writes(request: HttpRequest) -> None:
+    """Say that this POST wrote only to tables no page shows (registry.register_unshown_writes),
+    as the cast of a vote does: its answer takes the shared fragments stored under the version
+    read with the signed-in person, before the writes, which left it as it was, and spares
+    reading it again."""
+    request.writes_changed_no_page = True
+
+
 def anonymous_context() -> dict:
     """What a shared fragment sees in place of the visitor's own."""
     anonymous = AnonymousUser()
@@ -302,11 +310,13 @@ def _load_fragments(request: HttpRequest) -> tuple[str, dict, bool] | None:
     if not storable and request.method == "POST":
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return None
-        # A form's answer rendered after its writes committed (the receipt of a vote): the
-        # fragments a GET of the page stored under the version read now are at least as new
-        # as those writes. Only read: what this view computed before it wrote may be older
-        # than the version, so nothing rendered here is stored.
-        version, now = current_version(), timezone.now()
+        # A form's answer rendered after its writes committed: the fragments a GET of the page
+        # stored under the version read now are at least as new as those writes; where the
+        # writes changed no page, the version read before them will do. Only read: what this
+        # view computed before it wrote may be older than the version, so nothing rendered
+        # here is stored.
+        unchanged = getattr(request, "writes_changed_no_page", False)
+        version, now = (_version(request) if unchanged else current_version()), timezone.now()
     if version is None:
         return None
     key = page_key(request, version, kind="fragments")

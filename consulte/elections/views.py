@@ -12,7 +12,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collabcity.net import client_ip
-from collabcity.page_cache import cache_public_page, cache_shared_fragments
+from collabcity.page_cache import (
+    answer_after_unshown_writes,
+    cache_public_page,
+    cache_shared_fragments,
+)
 
 from ..models import Candidate, Election, ElectorVerification, Result
 from . import casting, common, nominations, opendata, verification
@@ -292,6 +296,8 @@ def _cast(request: HttpRequest, election: Election, elector) -> HttpResponse:
         return redirect("consulte:ballot", pk=election.pk)
     # At a shared terminal the verification ends with the vote.
     verification.forget_in_session(session=request.session, election=election)
+    # The vote and its envelope are in tables no page shows (consulte/portal.py).
+    answer_after_unshown_writes(request)
     return render(
         request,
         "consulte/elections/receipt.html",

@@ -287,6 +287,56 @@ def test_a_forms_answer_reads_the_fragments_a_visit_stored_but_stores_none(citiz
     assert not stored_fragments()
 
 
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request runs
+def test_the_receipt_of_a_vote_takes_the_fragments_of_the_version_read_with_the_voter():
+    """The cast writes only to tables no page shows: its answer does not read the version again
+    after the commit, and takes the fragments stored under the one read with the voter."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.consulte.council_factories import CouncilFactory
+    from tests.consulte.factories import (
+        CandidateFactory,
+        ElectionFactory,
+        ElectorFactory,
+        verify,
+    )
+
+    election = ElectionFactory(council=CouncilFactory())
+    candidate = CandidateFactory(election=election)
+    url = f"/consulte/elezioni/{election.pk}/scheda/"
+
+    def voter() -> Client:
+        return logged_in(verify(elector=ElectorFactory(election=election)).user)
+
+    def footer_from_the_cache():
+        key = page_cache.page_key(
+            RequestFactory().get(url), page_cache.current_version(), "fragments", "it"
+        )
+        entry = page_cache.pages().get(key)
+        entry["html"]["footer"] = "<footer>dalla-cache</footer>"
+        page_cache.pages().set(key, entry, 60)
+
+    first = voter()
+    first.get(url)
+    footer_from_the_cache()
+    with CaptureQueriesContext(connection) as queries:
+        receipt = first.post(url, {"step": "cast", "candidate": [candidate.pk]})
+    assert receipt.status_code == 200 and "dalla-cache" in receipt.content.decode()
+    # Read once, with the voter.
+    assert sum("collabcity_page_version" in q["sql"] for q in queries.captured_queries) == 1
+
+    # A write that changes pages comes before the next voter: their version is the new one,
+    # under which no fragment is stored yet.
+    second = voter()
+    second.get(url)
+    footer_from_the_cache()
+    agreement_in(Status.ACTIVE)
+    receipt = second.post(url, {"step": "cast", "candidate": [candidate.pk]})
+    assert receipt.status_code == 200
+    assert "dalla-cache" not in receipt.content.decode()
+
+
 # --- values kept under the version (page_cache.kept_under_version, kept_for_person) ---------
 
 
