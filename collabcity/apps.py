@@ -7,9 +7,12 @@ class CollabCityConfig(AppConfig):
     verbose_name = _("Nucleo del portale")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from . import page_cache, registry, roles, signals  # noqa: F401
+        from . import db_loaders, page_cache, registry, roles, signals  # noqa: F401
+
+        connection_created.connect(db_loaders.read_timestamps_in_c)
 
         # The page cache's version (collabcity/page_cache.py) ignores what no public page shows
         # and happens on every request or login: sessions, the admin's log, Celery beat's
