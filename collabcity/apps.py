@@ -10,9 +10,17 @@ class CollabCityConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from . import db_loaders, page_cache, registry, roles, signals  # noqa: F401
+        from . import (  # noqa: F401
+            db_loaders,
+            page_cache,
+            prepared_statements,
+            registry,
+            roles,
+            signals,
+        )
 
         connection_created.connect(db_loaders.read_timestamps_in_c)
+        connection_created.connect(prepared_statements.prepare_again_after_migrations)
 
         # The page cache's version (collabcity/page_cache.py) ignores what no public page shows
         # and happens on every request or login: sessions, the admin's log, Celery beat's

@@ -124,7 +124,8 @@ if DATABASE_REPLICA_URL:
 # on a connection becomes a prepared one, parsed and planned once: about a quarter more casts
 # per second (issue 11). Behind a pooler that does not keep prepared statements (PgBouncer in
 # transaction mode before 1.21), DB_PREPARE_THRESHOLD=off.
-DB_PREPARE_THRESHOLD = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+# A migration that changes what a prepared statement returns: collabcity/prepared_statements.py.
+DB_PREPARE_THRESHOLD = (os.environ.get("DB_PREPARE_THRESHOLD") or "5").strip().lower()
 for _database in DATABASES.values():
     if _database.get("ENGINE") == "django.db.backends.postgresql":
         _database.setdefault("OPTIONS", {}).update(

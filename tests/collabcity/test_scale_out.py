@@ -129,13 +129,14 @@ def test_postgresql_connections_bind_values_on_the_server_and_prepare_what_repea
     shown = settings_with(
         DATABASE_URL="postgres://portal@db-primary.internal:5432/collabcity",
         DATABASE_REPLICA_URL="postgres://portal@db-replica.internal:5432/collabcity",
+        DB_PREPARE_THRESHOLD="",  # whatever the shell running the tests says
     )
     for alias in ("default", "replica"):
         options = shown["DATABASES"][alias]["OPTIONS"]
         assert options == {"server_side_binding": True, "prepare_threshold": 5}
     behind_a_pooler = settings_with(
         DATABASE_URL="postgres://portal@db-primary.internal:5432/collabcity",
-        DB_PREPARE_THRESHOLD="off",
+        DB_PREPARE_THRESHOLD="Off",
     )
     assert behind_a_pooler["DATABASES"]["default"]["OPTIONS"]["prepare_threshold"] is None
     embedded = settings_with(DATABASE_URL="sqlite:///db.sqlite3")

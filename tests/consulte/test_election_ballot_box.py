@@ -37,6 +37,7 @@ from tests.consulte.factories import (
     tally,
     verify,
 )
+from tests.db import connection_settings
 from tests.factories import UserFactory
 
 
@@ -331,23 +332,9 @@ def test_a_cast_in_flight_at_the_close_is_counted_and_none_lands_after(monkeypat
     assert result.voters_online == 1 == Ballot.objects.count()
 
 
-def other_session(autocommit: bool = False):
-    """A session of its own on the test database, outside Django: a transaction the test holds
-    open while the portal's code runs in a thread."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-        autocommit=autocommit,
-    )
-
-
 def wait_for_lock_waits(count: int) -> None:
     """Until `count` sessions of this database wait for a lock."""
-    with other_session(autocommit=True) as watcher:
+    with psycopg.connect(**connection_settings(), autocommit=True) as watcher:
         for _ in range(400):
             (waiting,) = watcher.execute(
                 "SELECT count(*) FROM pg_stat_activity"
@@ -381,7 +368,7 @@ def test_a_cast_that_waited_for_the_close_stores_nothing():
         finally:
             connection.close()
 
-    with other_session() as closing:
+    with psycopg.connect(**connection_settings()) as closing:
         # What close_ballot_box does, held open: the election FOR UPDATE, then the box sealed.
         closing.execute("SELECT id FROM consulte_election WHERE id = %s FOR UPDATE", [election.pk])
         caster = threading.Thread(target=cast)
