@@ -6,9 +6,10 @@ returns (a column added to a table read with `*`, a column's type changed), Post
 to run it again: "cached plan must not change result type". psycopg forgets its prepared
 statements only when the connection itself runs DDL or rolls back, so a long-lived connection
 of a web process that kept serving through the deploy's `migrate` would fail on that statement
-until it closed. Outside a transaction the statement is run again after DEALLOCATE ALL, which
-psycopg recognises and empties its own cache with; inside one the error stands (the transaction
-is aborted), and the rollback that follows empties the cache.
+until it closed. PostgreSQL refuses the statement before running any of it, so outside a
+transaction it is simply run again, after DEALLOCATE ALL, which psycopg recognises and empties its
+own cache with; inside one the error stands (the transaction is aborted), and the rollback that
+follows empties the cache.
 """
 
 from django.db import NotSupportedError
