@@ -219,10 +219,10 @@ def _insert(model, **values) -> None:
     """One row of `model`, every column given (foreign keys as ids), as create() would store it
     but without building the instance and compiling its INSERT on every cast, which took longer
     than the database's work (no signal or history is attached to these models)."""
-    fields = [model._meta.get_field(name) for name in values]
+    sql, fields = _insert_statement(model, tuple(values))
     with connection.cursor() as cursor:
         cursor.execute(
-            _insert_sql(model, tuple(values)),
+            sql,
             [
                 field.get_db_prep_save(value, connection)
                 for field, value in zip(fields, values.values(), strict=True)
@@ -231,12 +231,14 @@ def _insert(model, **values) -> None:
 
 
 @functools.cache
-def _insert_sql(model, names: tuple[str, ...]) -> str:
-    meta = model._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(n).column) for n in names)
-    placeholders = ", ".join(["%s"] * len(names))
-    table = connection.ops.quote_name(meta.db_table)
-    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608  (the model's names)
+def _insert_statement(model, names: tuple[str, ...]) -> tuple[str, list]:
+    """The INSERT of these fields of `model`, and the fields, looked up once per process."""
+    fields = [model._meta.get_field(name) for name in names]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608  (the model's names)
+    return sql, fields
 
 
 def find_receipt(*, receipt: str) -> Ballot | None:
