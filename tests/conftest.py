@@ -75,9 +75,13 @@ def _private_files_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # The cache is the real Redis: rate-limit counters must not leak from one test to the next.
+    # Nor fragments kept in this process: a rolled-back test gives the next one the same page
+    # version, which production never does.
     cache.clear()
+    page_cache.fragments_kept_here.clear()
     yield
     cache.clear()
+    page_cache.fragments_kept_here.clear()
 
 
 @pytest.fixture

@@ -43,6 +43,18 @@ def stored_fragments() -> list[bytes]:
     return [key for key in redis.keys("*") if b":fragments:" in key]
 
 
+def footer_stored_as(url: str, html: str) -> None:
+    """The footer stored under the page's current version replaced, as every web process will
+    read it: the copies this process keeps are dropped."""
+    key = page_cache.page_key(
+        RequestFactory().get(url), page_cache.current_version(), "fragments", "it"
+    )
+    entry = page_cache.pages().get(key)
+    entry["html"]["footer"] = html
+    page_cache.pages().set(key, entry, 60)
+    page_cache.fragments_kept_here.clear()
+
+
 @pytest.fixture
 def centre(db):
     return CentreFactory(quartiere=QuartiereFactory(name="Rosta Nuova"))
@@ -262,6 +274,66 @@ def test_an_opportunity_page_shares_what_it_is_but_not_the_persons_signups(db):
     assert "Via Roma 3" in first and "Via Roma 3" in second
 
 
+def test_a_page_seen_again_takes_its_fragments_from_this_process_until_the_version_moves(
+    citizen_client, monkeypatch, db
+):
+    """One read from Redis per page and version: the copy this process keeps serves the next
+    visits, and a write that changes pages moves the version, hence the key, at once."""
+    fragment_reads = []
+    pages = page_cache.pages()
+    read_from_redis = pages.get
+
+    def counted(key, *args, **kwargs):
+        if key.startswith("fragments:"):
+            fragment_reads.append(key)
+        return read_from_redis(key, *args, **kwargs)
+
+    monkeypatch.setattr(pages, "get", counted)
+    agreement_in(Status.ACTIVE, title="Orti condivisi di via Roma")
+    citizen_client.get("/accordi/")
+    page_cache.fragments_kept_here.clear()  # as in a process that did not store them
+
+    assert "Orti condivisi di via Roma" in citizen_client.get("/accordi/").content.decode()
+    assert len(fragment_reads) == 2  # the first visit found nothing, the second its entry
+    assert "Orti condivisi di via Roma" in citizen_client.get("/accordi/").content.decode()
+    assert len(fragment_reads) == 2
+
+    agreement_in(Status.ACTIVE, title="Portierato di quartiere al Tondo")
+    body = citizen_client.get("/accordi/").content.decode()
+    assert "Portierato di quartiere al Tondo" in body
+    assert len(fragment_reads) == 3
+
+
+def test_a_copy_kept_in_the_process_that_the_clock_made_stale_gives_way_to_redis(
+    citizen_client, db
+):
+    citizen_client.get("/")
+    footer_stored_as("/", "<footer>da-redis</footer>")
+    key = page_cache.page_key(
+        RequestFactory().get("/"), page_cache.current_version(), "fragments", "it"
+    )
+    stale = {
+        "expires": timezone.now().timestamp() - 1,
+        "html": {"footer": "<footer>scaduto</footer>"},
+    }
+    page_cache.fragments_kept_here.put(key, stale)
+
+    body = citizen_client.get("/").content.decode()
+
+    assert "da-redis" in body and "scaduto" not in body
+
+
+def test_the_process_keeps_only_the_most_recently_used_entries():
+    kept = page_cache._RecentEntries(size=2)
+    kept.put("a", {"html": 1})
+    kept.put("b", {"html": 2})
+    assert kept.get("a") == {"html": 1}  # now the most recent
+    kept.put("c", {"html": 3})
+
+    assert kept.get("b") is None
+    assert kept.get("a") == {"html": 1} and kept.get("c") == {"html": 3}
+
+
 @pytest.mark.django_db(transaction=True)  # outside a transaction, as a request runs
 def test_a_forms_answer_reads_the_fragments_a_visit_stored_but_stores_none(citizen_client):
     """After its writes a POST reads the version afresh and takes the fragments a GET stored
@@ -269,18 +341,14 @@ def test_a_forms_answer_reads_the_fragments_a_visit_stored_but_stores_none(citiz
     the view may have read its data before the version it would be stored under."""
     invalid = {"first_name": "Anna", "last_name": "Rossi", "quartiere": "atlantide"}
     citizen_client.get("/profilo/")
-    key = page_cache.page_key(
-        RequestFactory().get("/profilo/"), page_cache.current_version(), "fragments", "it"
-    )
-    entry = page_cache.pages().get(key)
-    entry["html"]["footer"] = "<footer>dalla-cache</footer>"
-    page_cache.pages().set(key, entry, 60)
+    footer_stored_as("/profilo/", "<footer>dalla-cache</footer>")
 
     answer = citizen_client.post("/profilo/", invalid)
     assert answer.status_code == 200
     assert "dalla-cache" in answer.content.decode()
 
     page_cache.pages().clear()
+    page_cache.fragments_kept_here.clear()
     answer = citizen_client.post("/profilo/", invalid)
     assert answer.status_code == 200
     assert "dalla-cache" not in answer.content.decode()
@@ -309,17 +377,9 @@ def test_the_receipt_of_a_vote_takes_the_fragments_of_the_version_read_with_the_
     def voter() -> Client:
         return logged_in(verify(elector=ElectorFactory(election=election)).user)
 
-    def footer_from_the_cache():
-        key = page_cache.page_key(
-            RequestFactory().get(url), page_cache.current_version(), "fragments", "it"
-        )
-        entry = page_cache.pages().get(key)
-        entry["html"]["footer"] = "<footer>dalla-cache</footer>"
-        page_cache.pages().set(key, entry, 60)
-
     first = voter()
     first.get(url)
-    footer_from_the_cache()
+    footer_stored_as(url, "<footer>dalla-cache</footer>")
     with CaptureQueriesContext(connection) as queries:
         receipt = first.post(url, {"step": "cast", "candidate": [candidate.pk]})
     assert receipt.status_code == 200 and "dalla-cache" in receipt.content.decode()
@@ -330,7 +390,7 @@ def test_the_receipt_of_a_vote_takes_the_fragments_of_the_version_read_with_the_
     # under which no fragment is stored yet.
     second = voter()
     second.get(url)
-    footer_from_the_cache()
+    footer_stored_as(url, "<footer>dalla-cache</footer>")
     agreement_in(Status.ACTIVE)
     receipt = second.post(url, {"step": "cast", "candidate": [candidate.pk]})
     assert receipt.status_code == 200
