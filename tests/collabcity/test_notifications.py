@@ -20,7 +20,7 @@ from collabcity.auth_backends import PortalBackend
 from collabcity.celery import app as celery_app
 from collabcity.models import Notification, User
 from collabcity.notifications import deliver_pending_notifications
-from tests.factories import NotificationFactory, UserFactory
+from tests.factories import NotificationFactory, QuartiereFactory, UserFactory
 
 # Nothing listens on port 1 of the loopback: a connection there is refused at once.
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
@@ -452,3 +452,17 @@ def test_the_login_backend_finds_no_one_for_an_inactive_or_unknown_person(citize
 
     assert PortalBackend().get_user(citizen.pk) is None
     assert PortalBackend().get_user(citizen.pk + 1000) is None
+
+
+def test_the_login_backend_reads_every_field_of_the_person_as_the_orm_does(citizen):
+    citizen.last_login = timezone.now()
+    citizen.quartiere = QuartiereFactory()
+    citizen.email_notifications = False
+    citizen.save()
+
+    read = PortalBackend().get_user(citizen.pk)
+    stored = User.objects.get(pk=citizen.pk)
+
+    for field in User._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(stored, field.attname), field.name
+    assert read._state.adding is False and read._state.db == "default"
