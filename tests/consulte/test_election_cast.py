@@ -9,12 +9,15 @@ from django.utils import timezone
 
 from consulte.elections import casting, tally
 from consulte.models import (
+    RECEIPT_ALPHABET,
+    RECEIPT_LENGTH,
     Ballot,
     BallotPreference,
     Candidate,
     ElectorVote,
     Envelope,
     format_receipt,
+    new_receipt_id,
 )
 from tests.consulte.factories import (
     CandidateFactory,
@@ -263,3 +266,12 @@ def test_the_cast_checks_the_choices_against_the_approved_candidates_of_its_elec
     assert approved == set(election.candidates.approved().values_list("pk", flat=True))
     assert approved == {candidate.pk for candidate in candidates}
     assert others
+
+
+def test_a_receipt_takes_each_of_its_twenty_characters_from_the_whole_alphabet():
+    receipts = [new_receipt_id() for _ in range(2000)]
+
+    assert len(set(receipts)) == len(receipts)
+    for position in range(RECEIPT_LENGTH):
+        # 62 of each letter expected at each position: missing one is a bias, not bad luck.
+        assert {receipt[position] for receipt in receipts} == set(RECEIPT_ALPHABET), position
