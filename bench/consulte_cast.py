@@ -9,8 +9,8 @@ Redis (BENCH_REDIS_URL, default db 14, flushed). An open election with its key c
 beforehand. gunicorn (2 sync workers, production settings over HTTP) serves the portal; wrk with
 bench/wrk/cast.lua POSTs each elector's cast once, the next elector for every request. Then
 pgbench runs the transaction the cast commits (consulte/elections/casting.py: the election's row
-FOR SHARE, the window and public key read on the database clock, the ElectorVote row, the sealed
-Envelope) for as long, each transaction for another elector of the roll.
+FOR SHARE, the window, public key and approved candidates read on the database clock, the
+ElectorVote row, the sealed Envelope) for as long, each transaction for another elector of the roll.
 Errors, required to be none: answers other than 200, a thread running out of electors, failed
 pgbench transactions, and stored rows that do not match (electors marked as voted through HTTP
 between the casts answered and the casts sent; envelopes = electors marked as voted).
@@ -57,7 +57,7 @@ def pgbench_script(election, quartiere, electors: int) -> str:
     from django.db import connection
 
     from consulte.elections import ballot_box
-    from consulte.models import BallotBox, Election, Elector, ElectorVote, Envelope
+    from consulte.models import BallotBox, Candidate, Election, Elector, ElectorVote, Envelope
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -85,7 +85,9 @@ def pgbench_script(election, quartiere, electors: int) -> str:
 BEGIN;
 SELECT 1 FROM {Election._meta.db_table} WHERE id = {election.pk} FOR SHARE;
 SELECT e.opens_at <= statement_timestamp(),
-       e.closes_at > statement_timestamp() AND b.envelopes_at_close IS NULL, b.public_key
+       e.closes_at > statement_timestamp() AND b.envelopes_at_close IS NULL, b.public_key,
+       ARRAY(SELECT c.id FROM {Candidate._meta.db_table} c
+             WHERE c.election_id = e.id AND c.status = '{Candidate.Status.APPROVED}')
   FROM {Election._meta.db_table} e
   LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id WHERE e.id = {election.pk};
 INSERT INTO {ElectorVote._meta.db_table} (election_id, elector_id, channel, hour)
