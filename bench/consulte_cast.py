@@ -9,8 +9,9 @@ Redis (BENCH_REDIS_URL, default db 14, flushed). An open election with its key c
 beforehand. gunicorn (2 sync workers, production settings over HTTP) serves the portal; wrk with
 bench/wrk/cast.lua POSTs each elector's cast once, the next elector for every request. Then
 pgbench runs the transaction the cast commits (consulte/elections/casting.py: the election's row
-FOR SHARE, the window, public key and approved candidates read on the database clock, the
-ElectorVote row, the sealed Envelope) for as long, each transaction for another elector of the roll.
+FOR SHARE; the election, its window, public key and approved candidates and the voter's roll
+entry read on the database clock; the ElectorVote row; the sealed Envelope) for as long, each
+transaction for another elector of the roll.
 Errors, required to be none: answers other than 200, a thread running out of electors, failed
 pgbench transactions, and stored rows that do not match (electors marked as voted through HTTP
 between the casts answered and the casts sent; envelopes = electors marked as voted).
@@ -45,18 +46,19 @@ HTTP_PREFIX, PGBENCH_PREFIX = "HTTP", "PGBENCH"
 
 
 def prepare(electors: int):
-    """The election, verified electors and their logged-in sessions."""
+    """The election, verified electors and their logged-in sessions, and the account of the last
+    elector (whose session only fetches the ballot page before the run)."""
     election, quartiere, candidates, _shares = make_election(open_now=True)
     users = verified_electors(election, quartiere, electors, HTTP_PREFIX)
-    return election, quartiere, make_sessions(users), [c.pk for c in candidates]
+    return election, quartiere, make_sessions(users), [c.pk for c in candidates], users[-1].pk
 
 
-def pgbench_script(election, quartiere, electors: int) -> str:
+def pgbench_script(election, quartiere, electors: int, voter_user_id: int) -> str:
     """The cast's transaction for pgbench, and the roll entries it votes as (one a transaction,
     taken from a sequence)."""
     from django.db import connection
 
-    from consulte.elections import ballot_box
+    from consulte.elections import ballot_box, casting
     from consulte.models import BallotBox, Candidate, Election, Elector, ElectorVote, Envelope
 
     with connection.cursor() as cursor:
@@ -73,6 +75,13 @@ def pgbench_script(election, quartiere, electors: int) -> str:
         ids = sorted(row[0] for row in cursor.fetchall())
         assert ids[-1] - ids[0] == electors - 1  # one statement: consecutive ids
         cursor.execute("CREATE SEQUENCE bench_pgbench_elector")
+    # The cast's own statement, its values written in: the window, the approved candidates and
+    # the roll entry of an account (verified, as every elector of the HTTP side is).
+    window = casting._window_sql(by_account=True) % (
+        f"'{Candidate.Status.APPROVED}'",
+        voter_user_id,
+        election.pk,
+    )
     # A real sealed ballot: the same length and bytes a cast stores.
     box = BallotBox.objects.get(election=election)
     ciphertext = ballot_box.seal_ballot(
@@ -84,12 +93,7 @@ def pgbench_script(election, quartiere, electors: int) -> str:
     return f"""
 BEGIN;
 SELECT 1 FROM {Election._meta.db_table} WHERE id = {election.pk} FOR SHARE;
-SELECT e.opens_at <= statement_timestamp(),
-       e.closes_at > statement_timestamp() AND b.envelopes_at_close IS NULL, b.public_key,
-       ARRAY(SELECT c.id FROM {Candidate._meta.db_table} c
-             WHERE c.election_id = e.id AND c.status = '{Candidate.Status.APPROVED}')
-  FROM {Election._meta.db_table} e
-  LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id WHERE e.id = {election.pk};
+{window.strip()};
 INSERT INTO {ElectorVote._meta.db_table} (election_id, elector_id, channel, hour)
   VALUES ({election.pk}, {ids[0] - 1} + nextval('bench_pgbench_elector'), 'online',
           date_trunc('hour', now()));
@@ -140,9 +144,9 @@ def main(seconds: float, electors: int, connections: int, pgbench_clients: int) 
     recreate_database(url)
     try:
         setup_production_django(url, redis_url)
-        election, quartiere, sessions, candidate_ids = prepare(electors)
+        election, quartiere, sessions, candidate_ids, last_voter = prepare(electors)
         # pgbench votes once per elector: enough of them for a quiet machine's pace, with margin.
-        script = pgbench_script(election, quartiere, int(30000 * seconds))
+        script = pgbench_script(election, quartiere, int(30000 * seconds), last_voter)
         from django.db import connections as databases
 
         databases.close_all()

@@ -18,6 +18,7 @@ from ..models import (
     Candidate,
     Election,
     Elector,
+    ElectorVerification,
     ElectorVote,
     Envelope,
     format_receipt,
@@ -34,9 +35,32 @@ class BallotError(ElectionError):
 
 
 class AlreadyVoted(BallotError):
-    def __init__(self, channel: str = ""):
+    def __init__(self, channel: str = "", election: Election | None = None):
         super().__init__(_("Hai già votato in questa elezione."), code="already_voted")
         self.channel = channel
+        self.election = election
+
+
+class NotVerified(BallotError):
+    """Nothing links the request to an elector of the election's roll (any more)."""
+
+    def __init__(self, election: Election, *, is_open: bool):
+        super().__init__(
+            _("Per votare devi prima essere verificato come elettore di questa elezione."),
+            code="unverified",
+        )
+        self.election = election
+        self.is_open = is_open
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Who asks to cast, as the request says it: a signed-in account (verified as one of the
+    election's electors, if it is), or the roll entry a voting terminal's session verified.
+    The cast reads which elector that is in its own transaction (see _lock_open_window)."""
+
+    user_id: int | None = None
+    elector_id: int | None = None
 
 
 def ballot_candidates(election: Election) -> list[Candidate]:
@@ -56,49 +80,122 @@ def check_window(election: Election) -> None:
         raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
 
 
-def _lock_open_window(election: Election) -> tuple[str, set[int]]:
-    """Hold the election row FOR SHARE and check the window on the database clock; returns the
-    public key and the ids of the approved candidates. The close (FOR UPDATE) waits for every
-    cast that got past this check, and once it has counted the envelopes no cast gets in, even
-    if someone moved the closing time."""
-    if connection.vendor == "postgresql":
-        election_table = Election._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {election_table} WHERE id = %s FOR SHARE",  # noqa: S608
-                [election.pk],
+@dataclass(frozen=True)
+class _Window:
+    """What the cast reads under the election's lock, on the database clock."""
+
+    election: Election
+    elector_id: int | None  # None: the voter is no elector of this election
+    opened: bool
+    not_closed: bool
+    public_key: str | None
+    approved: set[int]
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened and self.not_closed and self.public_key is not None
+
+    def check(self) -> None:
+        if not self.not_closed:
+            raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
+        if not self.opened or self.public_key is None:
+            raise BallotError(
+                _("Il voto per questa elezione non è ancora aperto."), code="not_open"
             )
-            # A second statement: its timestamp is taken after the lock was granted. The
-            # candidates come with it, to spare the cast a round trip of its own: every approved
-            # candidate, whatever the choice, so that the ids chosen never reach SQL text.
-            cursor.execute(
-                f"""
-                SELECT e.opens_at <= statement_timestamp(),
-                       e.closes_at > statement_timestamp() AND b.envelopes_at_close IS NULL,
-                       b.public_key,
-                       ARRAY(SELECT c.id FROM {Candidate._meta.db_table} c
-                             WHERE c.election_id = e.id AND c.status = %s)
-                FROM {election_table} e
-                LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id
-                WHERE e.id = %s
-                """,  # noqa: S608  (table names from the models, values as parameters)
-                # CandidateQuerySet.approved(), written here: compiling it took longer than the
-                # statement (a test compares the two).
-                [Candidate.Status.APPROVED, election.pk],
-            )
-            opened, not_closed, public_key, approved_ids = cursor.fetchone()
+
+
+def _lock_open_window(election_id: int, voter: Voter) -> _Window:
+    """Hold the election row FOR SHARE, then read the election, the window on the database
+    clock, its public key, the ids of the approved candidates and the voter's elector, in one
+    statement. The close (FOR UPDATE) waits for every cast that got past this check, and once
+    it has counted the envelopes no cast gets in, even if someone moved the closing time; a
+    verification revoked before the lock is seen. Election.DoesNotExist if there is none."""
+    if connection.vendor != "postgresql":
+        return _read_window(election_id, voter)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {Election._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
+            [election_id],
+        )
+        # A second statement: its timestamp is taken after the lock was granted. The rest comes
+        # with it, to spare the cast round trips of its own: every approved candidate, whatever
+        # the choice, so that the ids chosen never reach SQL text.
+        by_account = voter.user_id is not None
+        cursor.execute(
+            _window_sql(by_account),
+            # CandidateQuerySet.approved(), written here: compiling it took longer than the
+            # statement (a test compares the two).
+            [
+                Candidate.Status.APPROVED,
+                voter.user_id if by_account else voter.elector_id,
+                election_id,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Election.DoesNotExist
+    opened, not_closed, public_key, approved_ids, elector_id, *election_values = row
+    return _Window(
+        election=Election.from_db(connection.alias, _election_attnames(), election_values),
+        elector_id=elector_id,
+        opened=opened,
+        not_closed=not_closed,
+        public_key=public_key,
+        approved=set(approved_ids),
+    )
+
+
+@functools.cache
+def _window_sql(by_account: bool) -> str:
+    if by_account:
+        elector = (
+            f"(SELECT v.elector_id FROM {ElectorVerification._meta.db_table} v"  # noqa: S608
+            " WHERE v.election_id = e.id AND v.user_id = %s)"
+        )
     else:
-        now = timezone.now()
-        box = BallotBox.objects.filter(election=election).first()
-        opened = election.opens_at <= now
-        not_closed = now < election.closes_at and not (box and box.is_closed)
-        public_key = box.public_key if box else None
-        approved_ids = election.candidates.approved().values_list("pk", flat=True)
-    if not not_closed:
-        raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
-    if not opened or public_key is None:
-        raise BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
-    return public_key, set(approved_ids)
+        elector = (
+            f"(SELECT el.id FROM {Elector._meta.db_table} el"  # noqa: S608
+            " WHERE el.id = %s AND el.election_id = e.id)"
+        )
+    columns = ", ".join(f'e."{field.column}"' for field in Election._meta.concrete_fields)
+    # Table and column names from the models, values as parameters.
+    return f"""
+        SELECT e.opens_at <= statement_timestamp(),
+               e.closes_at > statement_timestamp() AND b.envelopes_at_close IS NULL,
+               b.public_key,
+               ARRAY(SELECT c.id FROM {Candidate._meta.db_table} c
+                     WHERE c.election_id = e.id AND c.status = %s),
+               {elector},
+               {columns}
+        FROM {Election._meta.db_table} e
+        LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id
+        WHERE e.id = %s
+    """  # noqa: S608
+
+
+@functools.cache
+def _election_attnames() -> list[str]:
+    return [field.attname for field in Election._meta.concrete_fields]
+
+
+def _read_window(election_id: int, voter: Voter) -> _Window:
+    """The same on SQLite, which serializes its writers."""
+    election = Election.objects.get(pk=election_id)
+    box = BallotBox.objects.filter(election=election).first()
+    now = timezone.now()
+    electors = Elector.objects.filter(election=election)
+    if voter.user_id is not None:
+        electors = electors.filter(verification__user_id=voter.user_id)
+    else:
+        electors = electors.filter(pk=voter.elector_id)
+    return _Window(
+        election=election,
+        elector_id=electors.values_list("pk", flat=True).first(),
+        opened=election.opens_at <= now,
+        not_closed=now < election.closes_at and not (box and box.is_closed),
+        public_key=box.public_key if box else None,
+        approved=set(election.candidates.approved().values_list("pk", flat=True)),
+    )
 
 
 MAX_DATABASE_ID = 2**31 - 1
@@ -172,29 +269,43 @@ class CastReceipt:
 
 
 def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: list) -> CastReceipt:
-    """Record that the elector voted and store their sealed envelope, in one transaction.
-
-    The choices are checked against the approved candidates read with the window, under the
-    election's lock: one round trip for both. The unique constraint on (election, elector) is
-    the guard against double votes, also between concurrent requests: the loser gets
-    IntegrityError, turned into AlreadyVoted.
-    """
+    """Record that the elector voted and store their sealed envelope (see cast_as)."""
     if elector is None or elector.election_id != election.pk:
         raise BallotError(
             _("Per votare devi prima essere verificato come elettore di questa elezione."),
             code="unverified",
         )
-    ids = parse_choices(election=election, candidate_ids=candidate_ids)
+    _election, receipt = cast_as(
+        election_id=election.pk, voter=Voter(elector_id=elector.pk), candidate_ids=candidate_ids
+    )
+    return receipt
+
+
+def cast_as(*, election_id: int, voter: Voter, candidate_ids: list) -> tuple[Election, CastReceipt]:
+    """Record that the voter's elector voted and store their sealed envelope, in one
+    transaction; the election comes back with the receipt, for the page that shows it.
+
+    Who the elector is, the window and the approved candidates are read under the election's
+    lock, in one round trip; the choices are checked against them. The unique constraint on
+    (election, elector) is the guard against double votes, also between concurrent requests:
+    the loser gets IntegrityError, turned into AlreadyVoted. NotVerified if the voter is no
+    elector of the election; Election.DoesNotExist if there is no such election.
+    """
     receipt_id = new_receipt_id()
-    try:
-        with transaction.atomic():
-            public_key, approved = _lock_open_window(election)
-            if not approved.issuperset(ids):
-                raise _unknown_candidate()
+    with transaction.atomic():
+        window = _lock_open_window(election_id, voter)
+        election = window.election
+        if window.elector_id is None:
+            raise NotVerified(election, is_open=window.is_open)
+        ids = parse_choices(election=election, candidate_ids=candidate_ids)
+        window.check()
+        if not window.approved.issuperset(ids):
+            raise _unknown_candidate()
+        try:
             _insert(
                 ElectorVote,
-                election=election.pk,
-                elector=elector.pk,
+                election=election_id,
+                elector=window.elector_id,
                 channel=ElectorVote.Channel.ONLINE,
                 hour=this_hour(),
                 voting_point=None,
@@ -202,17 +313,17 @@ def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: l
             _insert(
                 Envelope,
                 id=Envelope._meta.pk.get_default(),
-                election=election.pk,
+                election=election_id,
                 ciphertext=ballot_box.seal_ballot(
-                    public_key=public_key,
+                    public_key=window.public_key,
                     receipt_id=receipt_id,
                     candidate_ids=ids,
                     slots=election.max_preferences,
                 ),
             )
-    except IntegrityError as exc:
-        raise AlreadyVoted(ElectorVote.Channel.ONLINE) from exc
-    return CastReceipt(code=receipt_id)
+        except IntegrityError as exc:
+            raise AlreadyVoted(ElectorVote.Channel.ONLINE, election=election) from exc
+    return election, CastReceipt(code=receipt_id)
 
 
 def _insert(model, **values) -> None:

@@ -28,6 +28,7 @@ from ..models import (
     VotingPoint,
     this_hour,
 )
+from .casting import Voter
 from .common import ElectionError, normalize_code, normalize_fiscal_code
 from .desk import check_poll_worker, is_present
 
@@ -320,6 +321,15 @@ def _session_elector_id(session, election_id: int) -> int | None:
         _forget(session, election_id)
         return None
     return elector_id
+
+
+def voter(*, election_id: int, user: User, session) -> Voter | None:
+    """Who this request would vote as (casting.Voter), without a query: the signed-in account,
+    or the elector the terminal's session verified; None when nothing links it to the roll."""
+    if user.is_authenticated:
+        return Voter(user_id=user.pk)
+    elector_id = _session_elector_id(session, election_id)
+    return None if elector_id is None else Voter(elector_id=elector_id)
 
 
 def verified_elector(*, election: Election, user: User, session) -> Elector | None:

@@ -245,18 +245,15 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     POST step=review shows the choices back; step=cast casts. The receipt is rendered in the
     cast response and stored nowhere else: a reload re-posts and meets "hai già votato".
     """
+    if request.method == "POST" and request.POST.get("step") == "cast":
+        return _cast(request, pk)
     # The voter's own roll entry brings the election with it: one query for both.
     elector = verification.verified_elector_with_election(
         election_id=pk, user=request.user, session=request.session
     )
     if elector is None:
-        election = _election(pk)
-        if election.is_open:
-            messages.info(request, _("Per votare devi prima verificarti come elettore."))
-        return redirect("consulte:election_verify", pk=election.pk)
+        return _to_verification(request, _election(pk).is_open, pk)
     election = elector.election
-    if request.method == "POST" and request.POST.get("step") == "cast":
-        return _cast(request, election, elector)
     candidates = casting.ballot_candidates(election)
     form = BallotForm(request.POST or None, election=election, candidates=candidates)
     context = {"election": election, "form": form, "candidates": candidates}
@@ -285,15 +282,29 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consulte/elections/ballot.html", context)
 
 
-def _cast(request: HttpRequest, election: Election, elector) -> HttpResponse:
+def _to_verification(request: HttpRequest, is_open: bool, pk: int) -> HttpResponse:
+    if is_open:
+        messages.info(request, _("Per votare devi prima verificarti come elettore."))
+    return redirect("consulte:election_verify", pk=pk)
+
+
+def _cast(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cast finds the voter's roll entry in its own transaction: no query before it."""
+    voter = verification.voter(election_id=pk, user=request.user, session=request.session)
+    if voter is None:
+        return _to_verification(request, _election(pk).is_open, pk)
     candidate_ids = [value for value in request.POST.getlist("candidate") if value]
     try:
-        cast = casting.cast_ballot(election=election, elector=elector, candidate_ids=candidate_ids)
-    except casting.AlreadyVoted:
-        return _already_voted(request, election)
+        election, cast = casting.cast_as(election_id=pk, voter=voter, candidate_ids=candidate_ids)
+    except Election.DoesNotExist:
+        raise Http404 from None
+    except casting.NotVerified as refusal:
+        return _to_verification(request, refusal.is_open, pk)
+    except casting.AlreadyVoted as refusal:
+        return _already_voted(request, refusal.election)
     except common.ElectionError as error:
         messages.error(request, error.messages[0])
-        return redirect("consulte:ballot", pk=election.pk)
+        return redirect("consulte:ballot", pk=pk)
     # At a shared terminal the verification ends with the vote.
     verification.forget_in_session(session=request.session, election=election)
     # The vote and its envelope are in tables no page shows (consulte/portal.py).

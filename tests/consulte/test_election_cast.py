@@ -14,6 +14,7 @@ from consulte.models import (
     Ballot,
     BallotPreference,
     Candidate,
+    ElectorVerification,
     ElectorVote,
     Envelope,
     format_receipt,
@@ -185,10 +186,9 @@ def test_cast_through_the_view_shows_a_receipt(
     voter_client, election, candidates, django_assert_num_queries
 ):
     # The user with the unread notifications of the page's header (the session comes from
-    # Redis: cached_db); the voter's roll entry with the election and its ballot box; the
-    # transaction (a savepoint here): the lock, the window with the approved candidates, the
-    # outer and the inner envelope.
-    with django_assert_num_queries(8):
+    # Redis: cached_db); the transaction (a savepoint here): the lock, the election with its
+    # window, approved candidates and the voter's roll entry, the outer and the inner envelope.
+    with django_assert_num_queries(7):
         response = voter_client.post(
             ballot_url(election), {"step": "cast", "candidate": [candidates[0].pk]}
         )
@@ -228,6 +228,32 @@ def test_unverified_user_is_sent_to_verification(citizen_client, election, candi
     assert stored() == (0, 0)
 
 
+def test_a_verification_withdrawn_before_the_cast_sends_the_voter_back_to_verify(
+    voter_client, voter, election, candidates
+):
+    ElectorVerification.objects.filter(user=voter).delete()
+
+    response = voter_client.post(
+        ballot_url(election), {"step": "cast", "candidate": [candidates[0].pk]}, follow=True
+    )
+
+    assert response.redirect_chain[0][0] == reverse(
+        "consulte:election_verify", kwargs={"pk": election.pk}
+    )
+    assert "Per votare devi prima verificarti come elettore" in response.content.decode()
+    assert stored() == (0, 0)
+
+
+def test_a_cast_to_an_election_that_does_not_exist_is_not_found(voter_client, candidates):
+    response = voter_client.post(
+        reverse("consulte:ballot", kwargs={"pk": 999_999}),
+        {"step": "cast", "candidate": [candidates[0].pk]},
+    )
+
+    assert response.status_code == 404
+    assert stored() == (0, 0)
+
+
 def test_anonymous_cast_is_not_possible(client, election, candidates):
     response = client.post(ballot_url(election), {"step": "cast", "candidate": [candidates[0].pk]})
     assert response.status_code == 302
@@ -261,7 +287,7 @@ def test_the_cast_checks_the_choices_against_the_approved_candidates_of_its_elec
     CandidateFactory(election=ElectionFactory())
 
     with transaction.atomic():
-        _public_key, approved = casting._lock_open_window(election)
+        approved = casting._lock_open_window(election.pk, casting.Voter(user_id=0)).approved
 
     assert approved == set(election.candidates.approved().values_list("pk", flat=True))
     assert approved == {candidate.pk for candidate in candidates}
