@@ -290,3 +290,28 @@ def test_an_icon_is_the_sprites_symbol_hidden_from_assistive_technology():
         '<svg class="icon" aria-hidden="true" focusable="false">'
         '<use href="/static/bootstrap-italia/svg/sprites.svg#it-pa"></use></svg>'
     )
+
+
+ROUTED = ["profile", "inbox", "admin:index", "account_logout", "consulte:receipt_lookup"]
+
+
+@pytest.mark.parametrize("name", ROUTED)
+def test_route_gives_what_url_gives(name):
+    route = Template("{% load portal %}{% route name %}").render(Context({"name": name}))
+    url = Template("{% url name %}").render(Context({"name": name}))
+
+    assert route == url
+
+
+def test_route_follows_the_script_prefix_and_the_url_configuration(settings):
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    render = Template("{% load portal %}{% route 'profile' %}").render
+    assert render(Context()) == "/profilo/"
+    set_script_prefix("/portale/")
+    try:
+        assert render(Context()) == "/portale/profilo/"
+    finally:
+        clear_script_prefix()
+    settings.ROOT_URLCONF = "tests.collabcity.moved_urls"
+    assert render(Context()) == "/altrove/profilo/"
