@@ -45,6 +45,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from functools import cache, wraps
 from pathlib import Path
+from time import monotonic
 from typing import TypeVar
 
 from celery import shared_task
@@ -355,29 +356,35 @@ def shared_fragment(request: HttpRequest | None, name: str, render: Callable[[],
 
 
 class _RecentEntries:
-    """The last `size` entries of fragments this process read or stored, by key.
+    """The last `size` entries of fragments this process read or stored, by key, each for
+    PAGE_CACHE_MAX_AGE seconds at most, as in Redis.
 
     Safe to keep: a key names the release, the version and the page, so what is stored under it
     never changes but by growing (a fragment rendered later), and the entry says when the clock
     makes it stale. It spares a signed-in page its read from Redis: a round trip and the
     unpickling, about a twentieth of a vote's cast (issue 11). Bounded, least recently used out:
-    each page address has its entry."""
+    each page address has its entry. After a database restore (versions counted again from an
+    older number) the web processes must be restarted, as the page cache flushed."""
 
     def __init__(self, size: int):
         self.size = size
-        self._entries: OrderedDict[str, dict] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[float, dict]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: str) -> dict | None:
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+            kept = self._entries.get(key)
+            if kept is None:
+                return None
+            if monotonic() >= kept[0]:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return kept[1]
 
     def put(self, key: str, entry: dict) -> None:
         with self._lock:
-            self._entries[key] = entry
+            self._entries[key] = (monotonic() + settings.PAGE_CACHE_MAX_AGE, entry)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)

@@ -334,6 +334,17 @@ def test_the_process_keeps_only_the_most_recently_used_entries():
     assert kept.get("a") == {"html": 1} and kept.get("c") == {"html": 3}
 
 
+def test_the_process_keeps_an_entry_no_longer_than_redis_would(settings):
+    kept = page_cache._RecentEntries(size=2)
+    settings.PAGE_CACHE_MAX_AGE = 60
+    kept.put("a", {"html": 1})
+    settings.PAGE_CACHE_MAX_AGE = 0
+    kept.put("b", {"html": 2})
+
+    assert kept.get("a") == {"html": 1}
+    assert kept.get("b") is None
+
+
 @pytest.mark.django_db(transaction=True)  # outside a transaction, as a request runs
 def test_a_forms_answer_reads_the_fragments_a_visit_stored_but_stores_none(citizen_client):
     """After its writes a POST reads the version afresh and takes the fragments a GET stored
