@@ -148,9 +148,12 @@ def _lock_open_window(election_id: int, voter: Voter) -> _Window:
 @functools.cache
 def _window_sql(by_account: bool) -> str:
     if by_account:
+        # The roll entry's own election too: no constraint ties a verification's election to
+        # its elector's.
         elector = (
             f"(SELECT v.elector_id FROM {ElectorVerification._meta.db_table} v"  # noqa: S608
-            " WHERE v.election_id = e.id AND v.user_id = %s)"
+            f" JOIN {Elector._meta.db_table} el ON el.id = v.elector_id"
+            " WHERE v.election_id = e.id AND v.user_id = %s AND el.election_id = e.id)"
         )
     else:
         elector = (
@@ -185,7 +188,9 @@ def _read_window(election_id: int, voter: Voter) -> _Window:
     now = timezone.now()
     electors = Elector.objects.filter(election=election)
     if voter.user_id is not None:
-        electors = electors.filter(verification__user_id=voter.user_id)
+        electors = electors.filter(
+            verification__user_id=voter.user_id, verification__election=election
+        )
     else:
         electors = electors.filter(pk=voter.elector_id)
     return _Window(

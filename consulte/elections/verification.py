@@ -302,7 +302,7 @@ def _verified_electors(*, election_id: int, user: User, session) -> QuerySet[Ele
     roll."""
     if user.is_authenticated:
         return Elector.objects.filter(
-            verification__election_id=election_id, verification__user=user
+            election_id=election_id, verification__election_id=election_id, verification__user=user
         )
     elector_id = _session_elector_id(session, election_id)
     if elector_id is None:
@@ -342,9 +342,11 @@ def verified_elector(*, election: Election, user: User, session) -> Elector | No
 
 
 WITH_ELECTION = (Elector, Election, BallotBox)
+# The roll entry's own election too: no constraint ties a verification's election to its
+# elector's.
 BY_ACCOUNT = (
     f"JOIN {ElectorVerification._meta.db_table} v ON v.elector_id = el.id"
-    " WHERE v.election_id = %s AND v.user_id = %s"
+    " WHERE v.election_id = %s AND v.user_id = %s AND el.election_id = v.election_id"
 )
 BY_SESSION = "WHERE el.id = %s AND el.election_id = %s"
 

@@ -11,6 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -382,6 +383,40 @@ def test_a_cast_that_waited_for_the_close_stores_nothing():
         caster.join(10)
     assert isinstance(outcome["cast"], casting.BallotError), outcome
     assert outcome["cast"].code == "closed"
+    assert not ElectorVote.objects.exists()
+    assert not Envelope.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_verification_withdrawn_while_the_cast_waited_for_its_lock_stops_the_cast():
+    """The cast reads who the voter is after its lock: a verification withdrawn (a staff
+    correction) by a transaction that held the election's row is seen, and nothing is stored."""
+    election = ElectionFactory(council=CouncilFactory())
+    candidate = CandidateFactory(election=election)
+    verified = verify(elector=ElectorFactory(election=election))
+    device = Client()
+    device.force_login(verified.user)
+    url = reverse("consulte:ballot", kwargs={"pk": election.pk})
+    outcome = {}
+
+    def cast():
+        try:
+            outcome["answer"] = device.post(url, {"step": "cast", "candidate": [candidate.pk]})
+        finally:
+            connection.close()
+
+    with psycopg.connect(**connection_settings()) as correcting:
+        correcting.execute(
+            "SELECT id FROM consulte_election WHERE id = %s FOR UPDATE", [election.pk]
+        )
+        caster = threading.Thread(target=cast)
+        caster.start()
+        wait_for_lock_waits(1)
+        correcting.execute("DELETE FROM consulte_electorverification WHERE id = %s", [verified.pk])
+        correcting.commit()
+        caster.join(10)
+    assert outcome["answer"].status_code == 302
+    assert outcome["answer"].url == reverse("consulte:election_verify", kwargs={"pk": election.pk})
     assert not ElectorVote.objects.exists()
     assert not Envelope.objects.exists()
 

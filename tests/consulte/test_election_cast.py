@@ -1,13 +1,14 @@
 """Casting a ballot: the rules, the confirmation step and the HTTP contract."""
 
 import datetime
+import time
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from consulte.elections import casting, tally
+from consulte.elections import casting, tally, verification
 from consulte.models import (
     RECEIPT_ALPHABET,
     RECEIPT_LENGTH,
@@ -20,6 +21,7 @@ from consulte.models import (
     format_receipt,
     new_receipt_id,
 )
+from tests.consulte.council_factories import CouncilFactory
 from tests.consulte.factories import (
     CandidateFactory,
     ElectionFactory,
@@ -254,6 +256,39 @@ def test_a_cast_to_an_election_that_does_not_exist_is_not_found(voter_client, ca
     assert stored() == (0, 0)
 
 
+def test_a_terminal_session_verified_in_one_election_cannot_cast_in_another(
+    client, election, elector, candidates
+):
+    other = ElectionFactory(council=CouncilFactory())
+    CandidateFactory(election=other)
+    session = client.session
+    # A session entry for the other election naming this election's elector.
+    session[verification.SESSION_KEY] = {str(other.pk): [elector.pk, time.time()]}
+    session.save()
+
+    response = client.post(ballot_url(other), {"step": "cast", "candidate": []})
+
+    assert response.status_code == 302
+    assert stored() == (0, 0)
+
+
+def test_a_verification_whose_elector_is_on_another_roll_opens_no_ballot(client, election):
+    """No constraint ties a verification's election to its elector's: the cast checks both."""
+    other = ElectionFactory(council=CouncilFactory())
+    user = verify(elector=ElectorFactory(election=other)).user
+    ElectorVerification.objects.create(
+        election=election,
+        elector=ElectorFactory(election=other),
+        user=user,
+        method=ElectorVerification.Method.CODE,
+    )
+    client.force_login(user)
+
+    assert client.post(ballot_url(election), {"step": "cast", "candidate": []}).status_code == 302
+    assert client.get(ballot_url(election)).status_code == 302
+    assert stored() == (0, 0)
+
+
 def test_anonymous_cast_is_not_possible(client, election, candidates):
     response = client.post(ballot_url(election), {"step": "cast", "candidate": [candidates[0].pk]})
     assert response.status_code == 302
@@ -292,6 +327,21 @@ def test_the_cast_checks_the_choices_against_the_approved_candidates_of_its_elec
     assert approved == set(election.candidates.approved().values_list("pk", flat=True))
     assert approved == {candidate.pk for candidate in candidates}
     assert others
+
+
+def test_a_receipt_spells_the_100_random_bits_it_was_drawn_from(monkeypatch):
+    drawn = []
+
+    def randbits(count):
+        drawn.append(count)
+        return 0x9F3C2_A17E5_D04B6_E8123_45678  # 100 bits, none of them zero-padded away
+
+    monkeypatch.setattr("secrets.randbits", randbits)
+    receipt = new_receipt_id()
+
+    assert drawn == [100]
+    spelled = sum(RECEIPT_ALPHABET.index(letter) << (5 * i) for i, letter in enumerate(receipt))
+    assert spelled == 0x9F3C2_A17E5_D04B6_E8123_45678
 
 
 def test_a_receipt_takes_each_of_its_twenty_characters_from_the_whole_alphabet():
