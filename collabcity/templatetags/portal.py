@@ -183,8 +183,8 @@ def card(parser: Parser, token: Token) -> CardNode:
 def route(name: str) -> str:
     """{% route "profile" %}: what {% url "profile" %} gives, for an address without
     arguments, worked out once per process, URL configuration and script prefix. For the
-    parts of a page rendered on every request (the person's own menu in the header): reversing
-    an address costs as much as rendering a dozen tags, a twentieth of a vote's cast."""
+    parts of a page rendered on every request (the receipt of a vote, the staff link of the
+    person's menu): reversing an address costs as much as rendering a dozen tags."""
     return _reversed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 

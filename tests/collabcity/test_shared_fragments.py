@@ -108,6 +108,27 @@ def test_a_version_brought_from_another_database_is_not_used(citizen):
     assert page_cache.read_version(request)[0] == page_cache.current_version() >= 0
 
 
+def test_the_persons_menu_shares_its_fixed_parts_but_not_their_name_count_staff_link_or_token(db):
+    staff = UserFactory(first_name="Zebedeo", last_name="Quaglierini", is_staff=True)
+    NotificationFactory.create_batch(2, recipient=staff, delivered_at=timezone.now())
+    citizen = UserFactory(first_name="Ermenegilda", last_name="Pizzoccheri")
+
+    first = logged_in(staff).get("/").content.decode()
+    key = page_cache.page_key(
+        RequestFactory().get("/"), page_cache.current_version(), "fragments", "it"
+    )
+    stored = page_cache.pages().get(key)["html"]
+    second = logged_in(citizen).get("/").content.decode()
+
+    assert {"account-open", "account-links", "account-logout", "account-close"} <= stored.keys()
+    shared = "".join(stored.values())
+    for personal in ("Zebedeo", "(2 notifiche non lette)", "/admin/", "csrfmiddlewaretoken"):
+        assert personal in first and personal not in shared
+    assert "Ermenegilda" in second and "/profilo/" in second and "csrfmiddlewaretoken" in second
+    for others in ("Zebedeo", "notifiche non lette", "/admin/"):
+        assert others not in second
+
+
 def test_a_person_sees_their_unread_notifications_at_once_on_a_cached_page(citizen_client, citizen):
     citizen_client.get("/")
     NotificationFactory(recipient=citizen, delivered_at=timezone.now())
