@@ -324,15 +324,19 @@ def _load_fragments(request: HttpRequest) -> tuple[str, dict, bool] | None:
         return None
     key = page_key(request, version, kind="fragments")
     entry = fragments_kept_here.get(key)
-    if entry is None or now.timestamp() >= entry["expires"]:
+    if not _fresh(entry, now):
         entry = pages().get(key)
-        if entry is not None and now.timestamp() < entry["expires"]:
+        if _fresh(entry, now):
             fragments_kept_here.put(key, entry)
-    if entry is None or now.timestamp() >= entry["expires"]:
+    if not _fresh(entry, now):
         if not storable:
             return None
         entry = {"expires": next_change(version, now).timestamp(), "html": {}}
     return key, entry, storable
+
+
+def _fresh(entry: dict | None, now: datetime) -> bool:
+    return entry is not None and now.timestamp() < entry["expires"]
 
 
 def shared_fragment(request: HttpRequest | None, name: str, render: Callable[[], str]) -> str:

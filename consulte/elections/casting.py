@@ -41,14 +41,14 @@ class AlreadyVoted(BallotError):
         self.election = election
 
 
+UNVERIFIED = _("Per votare devi prima essere verificato come elettore di questa elezione.")
+
+
 class NotVerified(BallotError):
     """Nothing links the request to an elector of the election's roll (any more)."""
 
     def __init__(self, election: Election, *, is_open: bool):
-        super().__init__(
-            _("Per votare devi prima essere verificato come elettore di questa elezione."),
-            code="unverified",
-        )
+        super().__init__(UNVERIFIED, code="unverified")
         self.election = election
         self.is_open = is_open
 
@@ -71,13 +71,21 @@ def ballot_candidates(election: Election) -> list[Candidate]:
     return candidates
 
 
+def _not_open() -> BallotError:
+    return BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
+
+
+def _closed() -> BallotError:
+    return BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
+
+
 def check_window(election: Election) -> None:
     """The window as the pages and the desk see it; the cast checks again under its lock."""
     now = timezone.now()
     if now < election.opens_at or not election.has_ballot_key:
-        raise BallotError(_("Il voto per questa elezione non è ancora aperto."), code="not_open")
+        raise _not_open()
     if now >= election.closes_at:
-        raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
+        raise _closed()
 
 
 @dataclass(frozen=True)
@@ -97,11 +105,9 @@ class _Window:
 
     def check(self) -> None:
         if not self.not_closed:
-            raise BallotError(_("Il voto per questa elezione è chiuso."), code="closed")
+            raise _closed()
         if not self.opened or self.public_key is None:
-            raise BallotError(
-                _("Il voto per questa elezione non è ancora aperto."), code="not_open"
-            )
+            raise _not_open()
 
 
 def _lock_open_window(election_id: int, voter: Voter) -> _Window:
@@ -276,10 +282,7 @@ class CastReceipt:
 def cast_ballot(*, election: Election, elector: Elector | None, candidate_ids: list) -> CastReceipt:
     """Record that the elector voted and store their sealed envelope (see cast_as)."""
     if elector is None or elector.election_id != election.pk:
-        raise BallotError(
-            _("Per votare devi prima essere verificato come elettore di questa elezione."),
-            code="unverified",
-        )
+        raise BallotError(UNVERIFIED, code="unverified")
     _election, receipt = cast_as(
         election_id=election.pk, voter=Voter(elector_id=elector.pk), candidate_ids=candidate_ids
     )
