@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,17 @@ class Voter:
 
     user_id: int | None = None
     elector_id: int | None = None
+
+    def electors(self, election_id: int) -> QuerySet[Elector]:
+        """The query of this voter's roll entry in the election (at most one), as the ORM
+        writes it; the cast's statement on PostgreSQL says the same in SQL (_window_sql)."""
+        electors = Elector.objects.filter(election_id=election_id)
+        if self.user_id is not None:
+            # The verification's own election too: no constraint ties it to its elector's.
+            return electors.filter(
+                verification__election_id=election_id, verification__user_id=self.user_id
+            )
+        return electors.filter(pk=self.elector_id)
 
 
 def ballot_candidates(election: Election) -> list[Candidate]:
@@ -192,16 +204,9 @@ def _read_window(election_id: int, voter: Voter) -> _Window:
     election = Election.objects.get(pk=election_id)
     box = BallotBox.objects.filter(election=election).first()
     now = timezone.now()
-    electors = Elector.objects.filter(election=election)
-    if voter.user_id is not None:
-        electors = electors.filter(
-            verification__user_id=voter.user_id, verification__election=election
-        )
-    else:
-        electors = electors.filter(pk=voter.elector_id)
     return _Window(
         election=election,
-        elector_id=electors.values_list("pk", flat=True).first(),
+        elector_id=voter.electors(election_id).values_list("pk", flat=True).first(),
         opened=election.opens_at <= now,
         not_closed=now < election.closes_at and not (box and box.is_closed),
         public_key=box.public_key if box else None,

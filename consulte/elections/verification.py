@@ -297,17 +297,10 @@ TERMINAL_VERIFICATION_SECONDS = 15 * 60
 
 
 def _verified_electors(*, election_id: int, user: User, session) -> QuerySet[Elector] | None:
-    """The query of the elector this request may vote as: the account's link, or the terminal's
-    session (see _session_elector_id). None when nothing links this request to the election's
-    roll."""
-    if user.is_authenticated:
-        return Elector.objects.filter(
-            election_id=election_id, verification__election_id=election_id, verification__user=user
-        )
-    elector_id = _session_elector_id(session, election_id)
-    if elector_id is None:
-        return None
-    return Elector.objects.filter(pk=elector_id, election_id=election_id)
+    """The query of the elector this request may vote as (see voter). None when nothing links
+    this request to the election's roll."""
+    found = voter(election_id=election_id, user=user, session=session)
+    return None if found is None else found.electors(election_id)
 
 
 def _session_elector_id(session, election_id: int) -> int | None:
@@ -363,13 +356,13 @@ def verified_elector_with_election(*, election_id: int, user: User, session) -> 
         if electors is None:
             return None
         return electors.select_related("election__ballot_box").first()
-    if user.is_authenticated:
-        link, params = BY_ACCOUNT, [election_id, user.pk]
+    found = voter(election_id=election_id, user=user, session=session)
+    if found is None:
+        return None
+    if found.user_id is not None:
+        link, params = BY_ACCOUNT, [election_id, found.user_id]
     else:
-        elector_id = _session_elector_id(session, election_id)
-        if elector_id is None:
-            return None
-        link, params = BY_SESSION, [elector_id, election_id]
+        link, params = BY_SESSION, [found.elector_id, election_id]
     with database.cursor() as cursor:
         cursor.execute(_with_election_sql(link), params)
         row = cursor.fetchone()
