@@ -32,6 +32,8 @@ PERSONAL_PAGES = ["/profilo/", "/notifiche/", "/account/email/", "/account/passw
 
 
 def axe_violations(page: Page) -> list[str]:
+    # After a click the new document may still be parsing: axe needs its <head> and all of it.
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA

@@ -52,6 +52,8 @@ def test_proposer_drafts_submits_and_follows_the_proposal(page: Page, live_serve
     page.goto(live_server.url + "/accordi/avvisi/")
     accessible(page)
     page.get_by_role("link", name=CALL).first.click()
+    # axe goes into the page that is there: the call's, not the list while it is replaced.
+    expect(page).to_have_url(re.compile(r"/accordi/avvisi/[\w-]+/$"))
     accessible(page)
     page.get_by_role("link", name="Presenta una proposta per questo avviso").click()
     expect(page.get_by_label("Avviso a cui risponde")).to_have_value(
@@ -175,6 +177,7 @@ def test_officer_evaluates_asks_the_consulta_converts_and_moderates(
     log_in_as(page, live_server, STAFF)
     page.goto(live_server.url + "/profilo/")
     page.get_by_role("link", name="Proposte da valutare").click()
+    expect(page).to_have_url(re.compile(rf"\?stato={Proposal.Status.SUBMITTED}$"))
     accessible(page)
     page.get_by_role("link", name="Ciclofficina di quartiere").click()
     page.get_by_label("Termine per il parere della consulta").fill(
