@@ -177,6 +177,12 @@ class ElectionAdmin(admin.ModelAdmin):
         (_("Andamento"), {"fields": ["turnout", "result_link"]}),
     ]
 
+    def has_delete_permission(self, request, obj=None):
+        # Once started it is the record of a vote, before its first envelope PROTECTs it too.
+        if obj is not None and obj.has_started:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_closed:
             # A closed election is history: reopening it would invalidate its result.
@@ -413,6 +419,12 @@ class CandidateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # candidacies come from the electors themselves
+
+    def has_delete_permission(self, request, obj=None):
+        # The ballot is fixed once voting starts: sealed envelopes name its candidates.
+        if obj is not None and obj.election.has_started:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # Status changes go through the actions, which apply the rules.

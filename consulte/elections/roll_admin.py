@@ -46,6 +46,13 @@ class ElectorAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The roll is fixed once voting starts, as its import says: a deletion would strike a
+        # voter off, or take the record that they voted with it (ElectorVote cascades).
+        if obj is not None and obj.election.has_started:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def _issue(self, request, queryset):
         # While voting is open a code lets its holder vote: verification.issue_credentials asks
         # for the dedicated permission and a reason (typed in the action bar: action_form).

@@ -205,3 +205,42 @@ def test_in_person_vote_points_to_its_voting_point(election):
         voting_point=point, elector=ElectorFactory(election=election), user=None
     )
     assert ElectorVote.objects.get(pk=vote.pk).voting_point == point
+
+
+def assert_superuser_cannot_delete(client, model: str, target) -> None:
+    """Neither from its own page nor by the changelist's bulk action."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    delete = reverse(f"admin:consulte_{model}_delete", args=[target.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse(f"admin:consulte_{model}_changelist")
+    bulk = {"action": "delete_selected", "_selected_action": [target.pk], "post": "yes"}
+    client.post(changelist, bulk)
+    target.refresh_from_db()  # still there
+
+
+@pytest.mark.parametrize("model", ["elector", "candidate"])
+def test_once_voting_starts_not_even_a_superuser_deletes_an_elector_or_a_candidate(
+    election, candidates, client, model
+):
+    # Voted online: nothing but their ElectorVote names them, and it would go with them.
+    voter = ElectorFactory(election=election)
+    casting.cast_ballot(election=election, elector=voter, candidate_ids=[candidates[0].pk])
+    target = {"elector": voter, "candidate": candidates[0]}[model]
+    assert_superuser_cannot_delete(client, model, target)
+    assert ElectorVote.objects.filter(election=election, elector=voter).exists()
+
+
+def test_once_voting_starts_not_even_a_superuser_deletes_the_election(election, client):
+    # No envelope yet, which would PROTECT it as well.
+    assert_superuser_cannot_delete(client, "election", election)
+
+
+def test_before_voting_starts_a_superuser_may_still_delete_an_elector(election, client):
+    election.opens_at = timezone.now() + datetime.timedelta(days=1)
+    election.closes_at = timezone.now() + datetime.timedelta(days=2)
+    election.save(update_fields=["opens_at", "closes_at"])
+    elector = ElectorFactory(election=election)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    delete = reverse("admin:consulte_elector_delete", args=[elector.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not election.electors.filter(pk=elector.pk).exists()
