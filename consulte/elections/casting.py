@@ -63,16 +63,40 @@ class Voter:
     user_id: int | None = None
     elector_id: int | None = None
 
+    @property
+    def by_account(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def id(self) -> int:
+        """The parameter of roll_entry_sql: the account's id, or the verified roll entry's."""
+        return self.user_id if self.by_account else self.elector_id
+
     def electors(self, election_id: int) -> QuerySet[Elector]:
         """The query of this voter's roll entry in the election (at most one), as the ORM
-        writes it; the cast's statement on PostgreSQL says the same in SQL (_window_sql)."""
+        writes it; on PostgreSQL the same is said in SQL (roll_entry_sql)."""
         electors = Elector.objects.filter(election_id=election_id)
-        if self.user_id is not None:
+        if self.by_account:
             # The verification's own election too: no constraint ties it to its elector's.
             return electors.filter(
                 verification__election_id=election_id, verification__user_id=self.user_id
             )
         return electors.filter(pk=self.elector_id)
+
+
+@functools.cache
+def roll_entry_sql(*, by_account: bool, election: str) -> str:
+    """Voter.electors in SQL, for the cast's statement and the ballot's page: what follows
+    `FROM <elector> el` to keep only the voter's roll entry `el` in the election that the SQL
+    expression `election` names (a parameter, or a column of the outer query). Its first
+    parameter is Voter.id."""
+    if by_account:
+        return (
+            f"JOIN {ElectorVerification._meta.db_table} v ON v.elector_id = el.id"  # noqa: S608
+            f" WHERE v.user_id = %s AND v.election_id = {election}"
+            " AND el.election_id = v.election_id"
+        )
+    return f"WHERE el.id = %s AND el.election_id = {election}"
 
 
 def ballot_candidates(election: Election) -> list[Candidate]:
@@ -138,16 +162,11 @@ def _lock_open_window(election_id: int, voter: Voter) -> _Window:
         # A second statement: its timestamp is taken after the lock was granted. The rest comes
         # with it, to spare the cast round trips of its own: every approved candidate, whatever
         # the choice, so that the ids chosen never reach SQL text.
-        by_account = voter.user_id is not None
         cursor.execute(
-            _window_sql(by_account),
+            _window_sql(voter.by_account),
             # CandidateQuerySet.approved(), written here: compiling it took longer than the
             # statement (a test compares the two).
-            [
-                Candidate.Status.APPROVED,
-                voter.user_id if by_account else voter.elector_id,
-                election_id,
-            ],
+            [Candidate.Status.APPROVED, voter.id, election_id],
         )
         row = cursor.fetchone()
     if row is None:
@@ -165,19 +184,10 @@ def _lock_open_window(election_id: int, voter: Voter) -> _Window:
 
 @functools.cache
 def _window_sql(by_account: bool) -> str:
-    if by_account:
-        # The roll entry's own election too: no constraint ties a verification's election to
-        # its elector's.
-        elector = (
-            f"(SELECT v.elector_id FROM {ElectorVerification._meta.db_table} v"  # noqa: S608
-            f" JOIN {Elector._meta.db_table} el ON el.id = v.elector_id"
-            " WHERE v.election_id = e.id AND v.user_id = %s AND el.election_id = e.id)"
-        )
-    else:
-        elector = (
-            f"(SELECT el.id FROM {Elector._meta.db_table} el"  # noqa: S608
-            " WHERE el.id = %s AND el.election_id = e.id)"
-        )
+    elector = (
+        f"(SELECT el.id FROM {Elector._meta.db_table} el"  # noqa: S608
+        f" {roll_entry_sql(by_account=by_account, election='e.id')})"
+    )
     columns = ", ".join(f'e."{field.column}"' for field in Election._meta.concrete_fields)
     # Table and column names from the models, values as parameters.
     return f"""

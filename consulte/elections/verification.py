@@ -28,7 +28,7 @@ from ..models import (
     VotingPoint,
     this_hour,
 )
-from .casting import Voter
+from .casting import Voter, roll_entry_sql
 from .common import ElectionError, normalize_code, normalize_fiscal_code
 from .desk import check_poll_worker, is_present
 
@@ -335,13 +335,6 @@ def verified_elector(*, election: Election, user: User, session) -> Elector | No
 
 
 WITH_ELECTION = (Elector, Election, BallotBox)
-# The roll entry's own election too: no constraint ties a verification's election to its
-# elector's.
-BY_ACCOUNT = (
-    f"JOIN {ElectorVerification._meta.db_table} v ON v.elector_id = el.id"
-    " WHERE v.election_id = %s AND v.user_id = %s AND el.election_id = v.election_id"
-)
-BY_SESSION = "WHERE el.id = %s AND el.election_id = %s"
 
 
 def verified_elector_with_election(*, election_id: int, user: User, session) -> Elector | None:
@@ -359,12 +352,8 @@ def verified_elector_with_election(*, election_id: int, user: User, session) -> 
     found = voter(election_id=election_id, user=user, session=session)
     if found is None:
         return None
-    if found.user_id is not None:
-        link, params = BY_ACCOUNT, [election_id, found.user_id]
-    else:
-        link, params = BY_SESSION, [found.elector_id, election_id]
     with database.cursor() as cursor:
-        cursor.execute(_with_election_sql(link), params)
+        cursor.execute(_with_election_sql(found.by_account), [found.id, election_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -384,7 +373,7 @@ def verified_elector_with_election(*, election_id: int, user: User, session) -> 
 
 
 @functools.cache
-def _with_election_sql(link: str) -> str:
+def _with_election_sql(by_account: bool) -> str:
     """The columns of the elector, their election and its ballot box, in the models' order."""
     columns = ", ".join(
         f'{alias}."{field.column}"'
@@ -395,7 +384,8 @@ def _with_election_sql(link: str) -> str:
     return (
         f"SELECT {columns} FROM {Elector._meta.db_table} el"  # noqa: S608
         f" JOIN {Election._meta.db_table} e ON e.id = el.election_id"
-        f" LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id {link}"
+        f" LEFT JOIN {BallotBox._meta.db_table} b ON b.election_id = e.id"
+        f" {roll_entry_sql(by_account=by_account, election='%s')}"
     )
 
 
