@@ -538,6 +538,10 @@ class DeskCountAdmin(ServiceRecordAdmin):
     list_filter = ["election"]
     # Entered at the desk through the portal's service.
 
+    def has_delete_permission(self, request, obj=None):
+        # A count is corrected by a new version, never removed: the tally reads the latest.
+        return False
+
 
 @admin.register(VotingPoint)
 class VotingPointAdmin(admin.ModelAdmin):

@@ -235,12 +235,31 @@ def test_once_voting_starts_not_even_a_superuser_deletes_the_election(election, 
     assert_superuser_cannot_delete(client, "election", election)
 
 
-def test_before_voting_starts_a_superuser_may_still_delete_an_elector(election, client):
+@pytest.mark.parametrize("model", ["elector", "candidate"])
+def test_before_voting_starts_a_superuser_may_still_delete_an_elector_or_a_candidate(
+    election, candidates, client, model
+):
     election.opens_at = timezone.now() + datetime.timedelta(days=1)
     election.closes_at = timezone.now() + datetime.timedelta(days=2)
     election.save(update_fields=["opens_at", "closes_at"])
-    elector = ElectorFactory(election=election)
+    target = {"elector": ElectorFactory(election=election), "candidate": candidates[0]}[model]
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
-    delete = reverse("admin:consulte_elector_delete", args=[elector.pk])
+    delete = reverse(f"admin:consulte_{model}_delete", args=[target.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 302
-    assert not election.electors.filter(pk=elector.pk).exists()
+    assert not type(target).objects.filter(pk=target.pk).exists()
+
+
+def test_a_paper_count_is_corrected_never_deleted_not_even_by_a_superuser(
+    election, candidates, paper_point, client
+):
+    close(election)
+    count = desk.record_desk_count(
+        voting_point=paper_point,
+        valid=1,
+        blank=0,
+        void=0,
+        votes={candidates[1].pk: 1},
+        entered_by=None,
+    )
+    assert_superuser_cannot_delete(client, "deskcount", count)
+    assert count.lines.get().votes == 1
