@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -263,3 +265,18 @@ def test_a_paper_count_is_corrected_never_deleted_not_even_by_a_superuser(
     )
     assert_superuser_cannot_delete(client, "deskcount", count)
     assert count.lines.get().votes == 1
+
+
+def test_deleting_an_election_not_started_reads_its_start_once_not_per_elector(election, client):
+    election.opens_at = timezone.now() + datetime.timedelta(days=1)
+    election.closes_at = timezone.now() + datetime.timedelta(days=2)
+    election.save(update_fields=["opens_at", "closes_at"])
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    delete = reverse("admin:consulte_election_delete", args=[election.pk])
+    counts = []
+    for electors in (2, 10):
+        ElectorFactory.create_batch(electors - election.electors.count(), election=election)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(delete).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
