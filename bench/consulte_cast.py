@@ -1,17 +1,20 @@
 # ruff: noqa: S608  (table names come from the models; every value is a parameter)
 """Ballots cast per second through HTTP, beside pgbench of the cast's own transaction, in one run.
 
-    .venv/bin/python bench/consulte_cast.py [--seconds 10] [--electors 20000] [--connections 50]
+    .venv/bin/python bench/consulte_cast.py [--seconds 10] [--slices 5] [--electors 20000]
+        [--connections 50]
 
 Uses its own database (BENCH_DATABASE_URL, default collabcity_bench_cast, dropped at the end) and
 Redis (BENCH_REDIS_URL, default db 14, flushed). An open election with its key ceremony done,
 `--electors` verified electors and a logged-in session and CSRF token for each, written to a file
 beforehand. gunicorn (2 sync workers, production settings over HTTP) serves the portal; wrk with
-bench/wrk/cast.lua POSTs each elector's cast once, the next elector for every request. Then
-pgbench runs the transaction the cast commits (consulte/elections/casting.py: the election's row
-FOR SHARE; the election, its window, public key and approved candidates and the voter's roll
-entry read on the database clock; the ElectorVote row; the sealed Envelope) for as long, each
-transaction for another elector of the roll.
+bench/wrk/cast.lua POSTs each elector's cast once, the next elector for every request. pgbench
+runs the transaction the cast commits (consulte/elections/casting.py: the election's row FOR
+SHARE; the election, its window, public key and approved candidates and the voter's roll entry
+read on the database clock; the ElectorVote row; the sealed Envelope) for as long, each
+transaction for another elector of the roll. The two take turns in `--slices` slices (wrk, then
+pgbench once the casts left in flight are answered, and again): on a shared machine whose speed
+drifts within a minute, each figure and its ceiling are measured in the same few seconds.
 Errors, required to be none: answers other than 200, a thread running out of electors, failed
 pgbench transactions, and stored rows that do not match (electors marked as voted through HTTP
 between the casts answered and the casts sent; envelopes = electors marked as voted).
@@ -21,6 +24,7 @@ import argparse
 import re
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -138,7 +142,9 @@ def run_pgbench(url: str, script: Path, seconds: float, clients: int) -> dict:
     }
 
 
-def main(seconds: float, electors: int, connections: int, pgbench_clients: int) -> None:
+def main(
+    seconds: float, electors: int, connections: int, pgbench_clients: int, slices: int
+) -> None:
     url = bench_database_url("collabcity_bench_cast")
     redis_url = bench_redis_url()
     recreate_database(url)
@@ -151,36 +157,82 @@ def main(seconds: float, electors: int, connections: int, pgbench_clients: int) 
 
         databases.close_all()
         with tempfile.TemporaryDirectory() as folder:
-            sessions_file = Path(folder) / "sessions.tsv"
-            write_sessions(sessions_file, sessions)
+            # Each slice its own electors; the last session is kept for the ballot page below.
+            voters = sessions[:-1]
+            size = len(voters) // slices
+            sessions_files = []
+            for index in range(slices):
+                sessions_file = Path(folder) / f"sessions-{index}.tsv"
+                write_sessions(sessions_file, voters[index * size : (index + 1) * size])
+                sessions_files.append(sessions_file)
             script_file = Path(folder) / "cast.sql"
             script_file.write_text(script)
             path = f"/consulte/elezioni/{election.pk}/scheda/"
+            http_slices, ceiling_slices = [], []
             with Gunicorn("collabcity.wsgi", server_env(url, redis_url)) as portal:
                 # The ballot page of the last elector, who is never reached: the sessions work.
                 status, _body = fetch(portal + path, {"Cookie": f"sessionid={sessions[-1][0]}"})
                 assert status == 200, ("ballot page", status)
-                http = wrk(
-                    portal + "/",
-                    seconds=seconds,
-                    connections=connections,
-                    script="cast.lua",
-                    args=(
-                        str(sessions_file),
-                        "2",
-                        path,
-                        ",".join(map(str, candidate_ids)),
-                    ),
-                )
-            # gunicorn finishes the requests in flight before it stops: the counts are final.
-            ceiling = run_pgbench(url, script_file, seconds, pgbench_clients)
-        report(election, http, ceiling)
+                for sessions_file in sessions_files:
+                    http_slices.append(
+                        wrk(
+                            portal + "/",
+                            seconds=seconds / slices,
+                            connections=connections,
+                            script="cast.lua",
+                            args=(
+                                str(sessions_file),
+                                "2",
+                                path,
+                                ",".join(map(str, candidate_ids)),
+                            ),
+                        )
+                    )
+                    wait_for_casts_in_flight(election)
+                    ceiling_slices.append(
+                        run_pgbench(url, script_file, seconds / slices, pgbench_clients)
+                    )
+        report(election, joined_wrk(http_slices), joined_pgbench(ceiling_slices))
     finally:
         from django.db import connections as databases
 
         databases.close_all()
         flush_redis(redis_url)
         drop_database(url)
+
+
+def wait_for_casts_in_flight(election) -> None:
+    """Until the casts that wrk sent and stopped waiting for are answered (gunicorn still takes
+    them from its queue): the count of votes stops moving."""
+    from consulte.models import ElectorVote
+
+    votes = ElectorVote.objects.filter(election=election)
+    counted, previous = votes.count(), None
+    while counted != previous:
+        time.sleep(0.2)
+        counted, previous = votes.count(), counted
+
+
+def joined_wrk(runs: list[dict]) -> dict:
+    """The slices as one run: counts and time added, the slowest slice's percentiles."""
+    return {
+        "seconds": sum(run["seconds"] for run in runs),
+        "p50_ms": max(run["p50_ms"] for run in runs),
+        "p99_ms": max(run["p99_ms"] for run in runs),
+        "errors": {name: sum(run["errors"][name] for run in runs) for name in runs[0]["errors"]},
+        "counters": {
+            name: sum(run["counters"][name] for run in runs) for name in runs[0]["counters"]
+        },
+    }
+
+
+def joined_pgbench(runs: list[dict]) -> dict:
+    done = sum(run["done"] for run in runs)
+    return {
+        "tps": done / sum(run["done"] / run["tps"] for run in runs),
+        "done": done,
+        "failed": sum(run["failed"] for run in runs),
+    }
 
 
 def report(election, http: dict, ceiling: dict) -> None:
@@ -206,9 +258,10 @@ def report(election, http: dict, ceiling: dict) -> None:
         errors.append(f"{envelopes} envelopes for {http_votes + pgbench_votes} votes")
     print(
         f"cast through HTTP: {answered:,} ballots in {http['seconds']:.1f} s -> {rate:,.0f}/s "
-        f"(p50 {http['p50_ms']:.0f} ms, p99 {http['p99_ms']:.0f} ms); pgbench of the "
-        f"transaction: {ceiling['done']:,} -> {ceiling['tps']:,.0f}/s; stored {http_votes:,} + "
-        f"{pgbench_votes:,} votes, {envelopes:,} envelopes; errors: {'; '.join(errors) or 0}",
+        f"(slowest slice: p50 {http['p50_ms']:.0f} ms, p99 {http['p99_ms']:.0f} ms); pgbench "
+        f"of the transaction: {ceiling['done']:,} -> {ceiling['tps']:,.0f}/s; stored "
+        f"{http_votes:,} + {pgbench_votes:,} votes, {envelopes:,} envelopes; "
+        f"errors: {'; '.join(errors) or 0}",
         flush=True,
     )
     share = rate / ceiling["tps"]
@@ -228,5 +281,6 @@ if __name__ == "__main__":
     parser.add_argument("--electors", type=int, default=20000)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--pgbench-clients", type=int, default=8)
+    parser.add_argument("--slices", type=int, default=5)
     args = parser.parse_args()
-    main(args.seconds, args.electors, args.connections, args.pgbench_clients)
+    main(args.seconds, args.electors, args.connections, args.pgbench_clients, args.slices)
