@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from collabcity.admin import ServiceRecordAdmin
+from collabcity.models import User
 
 from ..models import (
     BallotBox,
@@ -30,6 +31,7 @@ from ..models import (
     Result,
     VotingPoint,
 )
+from ..roles import POLL_WORKER
 from . import common, desk, nominations, tally
 
 # Settings that decide the outcome: fixed once voting opens.
@@ -551,12 +553,13 @@ class VotingPointAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "poll_workers":
-            from django.contrib.auth import get_user_model
-
-            from .roles import POLL_WORKER
-
-            kwargs["queryset"] = get_user_model().objects.filter(groups__name=POLL_WORKER)
+            kwargs["queryset"] = User.objects.filter(groups__name=POLL_WORKER)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Its voters and its count belong to its election: moved to another, its paper ballots
+        # would drop out of the first one's count, and its checks, unnoticed.
+        return ["election"] if obj is not None else []
 
     def has_delete_permission(self, request, obj=None):
         # A point with voters or counts is evidence of the vote: PROTECT refuses it anyway.

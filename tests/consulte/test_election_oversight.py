@@ -15,7 +15,7 @@ from collabcity.services import assign_role
 from consulte.elections import casting, common, desk, verification
 from consulte.models import ElectionLogEntry, ElectorVote, Member, VotingCredential
 from consulte.roles import POLL_WORKER
-from tests.consulte.factories import ElectorFactory, tally, voting_point
+from tests.consulte.factories import ElectionFactory, ElectorFactory, tally, voting_point
 from tests.factories import UserFactory
 
 
@@ -280,3 +280,27 @@ def test_deleting_an_election_not_started_reads_its_start_once_not_per_elector(e
             assert client.get(delete).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_voting_point_cannot_be_moved_to_another_election(election, client):
+    point = voting_point(election)
+    other = ElectionFactory(council=election.council)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    change = reverse("admin:consulte_votingpoint_change", args=[point.pk])
+    moved = {"election": other.pk, "name": "Altrove", "address": "", "poll_workers": []}
+    assert client.post(change, moved).status_code == 302
+    point.refresh_from_db()
+    assert (point.election, point.name) == (election, "Altrove")
+
+
+def test_the_voting_point_forms_offer_only_poll_workers(election, client):
+    worker = UserFactory()
+    UserFactory()  # an account without the role: not offered
+    assign_role(user=worker, role=POLL_WORKER)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for page in (
+        reverse("admin:consulte_votingpoint_add"),
+        reverse("admin:consulte_votingpoint_change", args=[voting_point(election).pk]),
+    ):
+        field = client.get(page).context["adminform"].form.fields["poll_workers"]
+        assert list(field.queryset) == [worker], page
