@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from collabcity.models import Quartiere
 
-from ..models import Elector, Gender, RollImport
+from ..models import Election, Elector, Gender, RollImport
 from .common import normalize_fiscal_code
 
 PROGRESS_EVERY = 500
@@ -115,9 +115,7 @@ def run_import(*, roll_import_id: int) -> RollImport:
         return roll_import  # a redelivered task must not import twice
     election = roll_import.election
     if election.has_started:
-        return _fail(
-            roll_import, [{"row": 0, "reason": _("il voto è già iniziato: la lista è fissata")}]
-        )
+        return _fail(roll_import, _roll_fixed())
     try:
         with roll_import.file.open("rb") as handle:
             mapping, rows = read_rows(handle.read())
@@ -154,6 +152,9 @@ def run_import(*, roll_import_id: int) -> RollImport:
         return _fail(roll_import, rejections)
     try:
         with transaction.atomic():
+            # Checked again where it counts: the rows took time, and the opening may have passed.
+            if Election.objects.select_for_update().get(pk=election.pk).has_started:
+                return _fail(roll_import, _roll_fixed())
             Elector.objects.bulk_create(electors, batch_size=BATCH_SIZE)
             roll_import.status = RollImport.Status.DONE
             roll_import.imported_rows = len(electors)
@@ -163,6 +164,10 @@ def run_import(*, roll_import_id: int) -> RollImport:
         reason = _("alcuni elettori sono stati aggiunti alla lista nel frattempo: ricarica il file")
         return _fail(roll_import, [{"row": 0, "reason": reason}])
     return roll_import
+
+
+def _roll_fixed() -> list[dict]:
+    return [{"row": 0, "reason": _("il voto è già iniziato: la lista è fissata")}]
 
 
 def _fail(roll_import: RollImport, rejections: list[dict]) -> RollImport:

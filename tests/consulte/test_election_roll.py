@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from consulte.elections import rolls as roll
-from consulte.models import Elector, RollImport
+from consulte.models import Election, Elector, RollImport
 from tests.consulte.factories import ElectorFactory, make_fiscal_code
 from tests.factories import QuartiereFactory
 
@@ -129,6 +129,27 @@ def test_roll_is_fixed_once_voting_opened(election, quartiere):
     election.save()
     roll_import = run(election, f"{HEADER}\n{adult_code()};Rossi;Maria;02/01/1980;F;{quartiere}")
     assert roll_import.status == RollImport.Status.FAILED
+    assert not Elector.objects.exists()
+
+
+def test_roll_is_fixed_if_voting_opened_while_its_rows_were_checked(
+    election, quartiere, monkeypatch
+):
+    check_row = roll.validate_row
+
+    def check_row_as_the_opening_passes(*args, **kwargs):
+        # An officer moves the opening to now, in the middle of a long file.
+        now = datetime.datetime.now(datetime.UTC)
+        Election.objects.filter(pk=election.pk).update(
+            nomination_closes_at=now - datetime.timedelta(seconds=2),
+            opens_at=now - datetime.timedelta(seconds=1),
+        )
+        return check_row(*args, **kwargs)
+
+    monkeypatch.setattr(roll, "validate_row", check_row_as_the_opening_passes)
+    roll_import = run(election, f"{HEADER}\n{adult_code()};Rossi;Maria;02/01/1980;F;{quartiere}")
+    assert roll_import.status == RollImport.Status.FAILED
+    assert "fissata" in roll_import.rejections[0]["reason"]
     assert not Elector.objects.exists()
 
 
