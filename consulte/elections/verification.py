@@ -92,7 +92,8 @@ def issue_credentials(
     terminal code at their own point only for a person registered present there.
     """
     reason = (reason or "").strip()
-    open_elections = {e.pk for e in electors if e.election.is_open}
+    # From the opening time, key or not: a code issued before a late ceremony votes after it.
+    open_elections = {e.pk for e in electors if e.election.has_started and not e.election.is_closed}
     if open_elections and issued_by is not None:
         if voting_point is not None:
             check_poll_worker(voting_point=voting_point, user=issued_by)

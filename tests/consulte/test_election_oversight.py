@@ -165,6 +165,16 @@ def test_codes_during_the_vote_need_the_permission_and_a_reason(election, staff,
     assert entry.details["reason"] == "Lettera smarrita, identità verificata"
 
 
+def test_codes_after_the_opening_need_the_permission_even_before_the_key_ceremony(staff):
+    # Voting cannot start without the key, but a code issued now votes once the ceremony is done.
+    late = ElectionFactory(ceremony=False)
+    assert late.has_started and not late.is_open
+    elector = ElectorFactory(election=late)
+    with pytest.raises(common.ElectionError, match="permesso apposito"):
+        verification.issue_credentials(electors=[elector], issued_by=staff)
+    assert not VotingCredential.objects.exists()
+
+
 def test_codes_csv_is_protected_against_formula_injection(election, staff, client):
     election.opens_at = timezone.now() + datetime.timedelta(days=1)
     election.closes_at = timezone.now() + datetime.timedelta(days=2)
