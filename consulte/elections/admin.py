@@ -208,8 +208,10 @@ class ElectionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # A seed typed with another tie rule commits nothing (clean() ignores it).
-        if form.cleaned_data.get("draw_seed") and obj.tie_rule == Election.TieRule.LOTS:
+        # Logged where clean() committed it: not with another tie rule, and not once the rule is
+        # frozen (out of the form, but a POST can still carry the seed, which changes nothing).
+        data = form.cleaned_data
+        if data.get("draw_seed") and data.get("tie_rule") == Election.TieRule.LOTS:
             common.log_action(
                 election=obj,
                 actor=request.user,

@@ -259,6 +259,8 @@ def test_seed_is_committed_before_candidacies_and_never_stored(staff_client, ele
     assert election.tie_rule == "lots"
     assert election.tie_seed_commitment == hashlib.sha256(seed.encode()).hexdigest()
     assert election.nomination_opens_at < now  # not moved back to unfreeze the draw
+    # Nor does the log say that a seed was committed again.
+    assert election.log.filter(action=ElectionLogEntry.Action.TIE_SEED_COMMITTED).count() == 1
 
 
 def test_lots_need_a_seed(staff_client, upcoming):
