@@ -91,6 +91,7 @@ def roll_entry_sql(*, by_account: bool, election: str) -> str:
     expression `election` names (a parameter, or a column of the outer query). Its first
     parameter is Voter.id."""
     if by_account:
+        # The verification's own election too: no constraint ties it to its elector's.
         return (
             f"JOIN {ElectorVerification._meta.db_table} v ON v.elector_id = el.id"  # noqa: S608
             f" WHERE v.user_id = %s AND v.election_id = {election}"
