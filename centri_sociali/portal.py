@@ -95,3 +95,5 @@ def register() -> None:
     )
     registry.register_working_areas(working_areas)
     registry.register_page_changes(next_page_change)
+    # A month holds thousands of dates in the season and a handful in August.
+    registry.register_planned_per_run(["centri_sociali.CalendarDate"])

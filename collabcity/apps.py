@@ -21,6 +21,7 @@ class CollabCityConfig(AppConfig):
 
         connection_created.connect(db_loaders.read_timestamps_in_c)
         connection_created.connect(prepared_statements.prepare_again_after_migrations)
+        connection_created.connect(prepared_statements.plan_value_sensitive_reads_per_run)
 
         # The page cache's version (collabcity/page_cache.py) ignores what no public page shows
         # and happens on every request or login: sessions, the admin's log, Celery beat's

@@ -132,6 +132,9 @@ class Registry:
     # Models ("app_label.ModelName") read from the primary database even on public pages, where
     # the others may come from a replica that lags behind (collabcity/replica.py).
     primary_reads: set[str] = field(default_factory=set)
+    # Models ("app_label.ModelName") whose statements are planned afresh for their values on
+    # every run, never prepared (collabcity/prepared_statements.py).
+    planned_per_run: set[str] = field(default_factory=set)
 
 
 registry = Registry()
@@ -168,6 +171,17 @@ def register_primary_reads(model_labels: Iterable[str]) -> None:
 
 def reads_primary(model_label: str) -> bool:
     return model_label in registry.primary_reads
+
+
+def register_planned_per_run(model_labels: Iterable[str]) -> None:
+    """Models read by ranges over rows spread unevenly (dates by the thousand in some weeks, a
+    handful in others), whose best plan depends on the values asked for: their statements are
+    never prepared, so PostgreSQL never settles on one generic plan for all values."""
+    registry.planned_per_run.update(model_labels)
+
+
+def planned_per_run() -> set[str]:
+    return set(registry.planned_per_run)
 
 
 def register_private_folder(folder: str, staff_permission: str) -> None:
