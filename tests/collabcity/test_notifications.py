@@ -370,6 +370,28 @@ def test_a_broker_that_accepts_but_never_answers_opens_the_breaker_within_a_seco
     assert notifications.broker_breaker.is_open
 
 
+def test_an_outage_is_logged_in_one_line_and_a_fault_with_its_traceback(
+    citizen, caplog, django_capture_on_commit_callbacks
+):
+    with broker_at(UNREACHABLE_BROKER), django_capture_on_commit_callbacks(execute=True):
+        notify_citizen(citizen)
+    notifications.broker_breaker.reset()
+    fault = TypeError("Object of type Decimal is not JSON serializable")
+    with (
+        mock.patch.object(notifications.delivery_publisher, "_send", side_effect=fault),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notify_citizen(citizen)
+
+    outage, failure = [r for r in caplog.records if r.name == "collabcity.notifications"]
+    assert "Connection refused" in outage.getMessage()
+    assert not outage.exc_info
+    assert "JSON serializable" in failure.getMessage()
+    assert failure.exc_info[1] is fault
+    assert notifications.broker_breaker.is_open
+    assert not Notification.objects.filter(delivered_at__isnull=False).exists()
+
+
 def queued(url: str) -> int:
     """Tasks waiting in the default queue of the Redis broker at url."""
     with kombu.Connection(url) as connection:
