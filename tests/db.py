@@ -1,4 +1,5 @@
-"""A second connection to the test database, as another web process or the server sees it."""
+"""The test database as another web process or the server sees it, and what this connection
+keeps in it."""
 
 from django.db import connection
 
@@ -13,3 +14,12 @@ def connection_settings() -> dict:
         "port": database["PORT"] or 5432,
         "password": database["PASSWORD"] or None,
     }
+
+
+def prepared_statements_naming(table: str) -> int:
+    """How many statements this connection has prepared that name `table`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{table}%"]
+        )
+        return cursor.fetchone()[0]

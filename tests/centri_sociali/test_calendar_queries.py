@@ -4,11 +4,11 @@ the data: each reads the stored dates (or the series, for the feeds) with range 
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from centri_sociali import services
 from centri_sociali.models import Activity, CalendarDate, Centre
+from tests.db import prepared_statements_naming
 from tests.factories import CentreFactory, QuartiereFactory
 
 from .factories import RoomFactory, weekly
@@ -79,15 +79,6 @@ def test_pages_ask_as_many_queries_at_three_times_the_data(
         assert response.status_code == 200
 
 
-def prepared_statements_reading(model) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            [f"%{model._meta.db_table}%"],
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db
 def test_the_dates_are_planned_for_the_range_asked_on_every_request(uncached_pages):
     """From the sixth run of a prepared statement PostgreSQL may keep one generic plan for every
@@ -98,5 +89,5 @@ def test_the_dates_are_planned_for_the_range_asked_on_every_request(uncached_pag
     for _ in range(8):
         for url in pages():
             assert uncached_pages.get(url).status_code == 200
-    assert prepared_statements_reading(CalendarDate) == 0
-    assert prepared_statements_reading(Centre) > 0
+    assert prepared_statements_naming(CalendarDate._meta.db_table) == 0
+    assert prepared_statements_naming(Centre._meta.db_table) > 0

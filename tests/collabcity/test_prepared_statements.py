@@ -5,7 +5,7 @@ import psycopg
 import pytest
 from django.db import NotSupportedError, connection, transaction
 
-from tests.db import connection_settings
+from tests.db import connection_settings, prepared_statements_naming
 
 PROBE = "stale_plan_probe"
 
@@ -32,18 +32,10 @@ def read_probe() -> tuple:
         return cursor.fetchone()
 
 
-def prepared_count() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{PROBE}%"]
-        )
-        return cursor.fetchone()[0]
-
-
 def test_a_column_added_by_a_migration_does_not_break_a_prepared_read(probe_table):
     for _ in range(6):
         assert read_probe() == (1,)
-    assert prepared_count() == 1
+    assert prepared_statements_naming(PROBE) == 1
     migrate_elsewhere(f"ALTER TABLE {PROBE} ADD COLUMN name text DEFAULT 'nuova'")
     assert read_probe() == (1, "nuova")
     assert read_probe() == (1, "nuova")  # and prepared afresh, with the new columns
